@@ -1,0 +1,56 @@
+# Geletterd: `make run` sets up and serves the app; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := app:create_app
+
+.PHONY: run install db content demo test test-sqlite test-postgres lint format translations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: export GELETTERD_ENV := development
+run: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask content sync
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite =="
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+
+# PostgreSQL: TEST_DATABASE_URL if set, else a local server if one answers; says so when skipped.
+test-postgres: install
+	@url="$${TEST_DATABASE_URL:-postgresql:///geletterd_test}"; \
+	if $(BIN)/python -m tests.pg_available "$$url"; then \
+		echo "== tests on PostgreSQL ($$url) =="; \
+		TEST_DATABASE_URL="$$url" $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL NOT reachable at $$url: PostgreSQL tests SKIPPED =="; \
+	fi
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel compile -d app/translations
+
+clean:
+	rm -rf $(VENV) instance/*.db

@@ -1,0 +1,59 @@
+"""Geletterd: AI literacy for Dutch civil servants. The application factory lives here."""
+
+from flask import Flask
+
+from config import Config, ProductionConfig, config_from_environment
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Builds the application. Does no I/O: migrations and data loading are CLI commands."""
+    config_class = config_class or config_from_environment()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import csrf, db, login_manager, migrate
+    from app.i18n import init_babel
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_babel(app)
+    from app import models  # noqa: F401 - registers every table with SQLAlchemy's metadata
+    from app.auth.session import init_login
+
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.certificates.routes import bp as certificates_bp
+    from app.learn.routes import bp as learn_bp
+    from app.main.errors import register_error_handlers
+    from app.main.routes import bp as main_bp
+    from app.quiz.routes import bp as quiz_bp
+
+    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, certificates_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_security(app: Flask) -> None:
+    from app.security import init_security_headers
+
+    init_security_headers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

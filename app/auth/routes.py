@@ -1,0 +1,61 @@
+"""Signing in and out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.auth.forms import LoginForm, LogoutForm
+from app.extensions import db
+from app.services import audit
+from app.services.users import authenticate
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: "next" must never send people elsewhere."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.my_learning"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()
+            form.email.errors.append(_("E-mailadres of wachtwoord klopt niet."))
+        else:
+            # A fresh session on sign-in, so a session planted before login is worth nothing.
+            language = session.get("language")
+            session.clear()
+            login_user(user)
+            if language and not user.language:
+                user.language = language
+            db.session.commit()
+            return redirect(safe_next_url(request.args.get("next")) or url_for("learn.my_learning"))
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    form = LogoutForm()
+    if form.validate_on_submit():
+        audit.record("auth.logout", actor=current_user, target=f"user:{current_user.id}")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("U bent uitgelogd."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,44 @@
+"""Language choice: Dutch by default, English available.
+
+The choice is kept on the account, or in the session when nobody is signed in.
+"""
+
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.language in supported:
+        return current_user.language
+    if session.get("language") in supported:
+        return session["language"]
+    # Dutch first, whatever the browser says: the audience is the Dutch public sector.
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "nl")
+
+
+def init_babel(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["audience_label"] = audience_label
+
+
+AUDIENCE_LABELS = {
+    "everyone": _l("iedereen"),
+    "policy": _l("beleid"),
+    "management": _l("management en bestuur"),
+    "procurement": _l("inkoop"),
+    "data-it": _l("data en ICT"),
+}
+
+
+def audience_label(code: str) -> str:
+    return str(AUDIENCE_LABELS.get(code, code))

@@ -1,0 +1,161 @@
+"""The learner's pages: catalogue, "Mijn leren", module and lesson reader, "Mijn gegevens"."""
+
+import base64
+import json
+import mimetypes
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from app.extensions import db
+from app.i18n import current_language
+from app.models import Lesson, ModuleVersion
+from app.services import certificates, personal_data
+from app.services.catalogue import current_version, current_versions, lesson_titles, pick_language
+from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
+
+bp = Blueprint("learn", __name__)
+
+
+@bp.route("/modules")
+def catalogue() -> str:
+    language = current_language()
+    modules = [pick_language(t, language) for t in current_versions().values()]
+    return render_template("learn/catalogue.html", modules=modules, language=language)
+
+
+@bp.route("/mijn-leren")
+@login_required
+def my_learning() -> str:
+    overview = LearnerOverview(current_user)
+    paths = overview.paths()
+    assigned = {slug for state in paths for slug in state.path.module_slugs}
+    others = [
+        overview.module_state(slug)
+        for slug, p in overview.versions.items()
+        if slug not in assigned
+        and pick_language(p, current_user.language).module_id in overview.progress
+    ]
+    return render_template(
+        "learn/my_learning.html",
+        paths=paths,
+        others=others,
+        certificates=certificates.for_user(current_user.id),
+    )
+
+
+def _version_for(slug: str) -> ModuleVersion:
+    """The version this learner reads: the one they started, else the current one."""
+    version = current_version(slug, current_user.language)
+    if version is None:
+        abort(404)
+    progress = get_or_start_progress(current_user, version)
+    if progress.module_version_id != version.id:
+        version = db.session.get(ModuleVersion, progress.module_version_id)
+    return version
+
+
+@bp.route("/modules/<slug>")
+@login_required
+def module(slug: str) -> str:
+    version = _version_for(slug)
+    progress = get_or_start_progress(current_user, version)
+    db.session.commit()
+    read = {r.lesson_id for r in progress.lessons_read}
+    lessons = db.session.execute(
+        sa.select(Lesson.id, Lesson.position, Lesson.slug, Lesson.title)
+        .where(Lesson.module_version_id == version.id)
+        .order_by(Lesson.position)
+    ).all()
+    return render_template(
+        "learn/module.html", version=version, progress=progress, lessons=lessons, read=read
+    )
+
+
+@bp.route("/modules/<slug>/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str) -> str:
+    version = _version_for(slug)
+    lesson = db.session.scalar(
+        sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
+    )
+    if lesson is None:
+        abort(404)
+    progress = get_or_start_progress(current_user, version)
+    progress.last_lesson_position = lesson.position
+    db.session.commit()
+    toc = lesson_titles(version.id)
+    index = next(i for i, item in enumerate(toc) if item[0] == lesson.position)
+    return render_template(
+        "learn/lesson.html",
+        version=version,
+        lesson=lesson,
+        toc=toc,
+        previous=toc[index - 1] if index > 0 else None,
+        next=toc[index + 1] if index + 1 < len(toc) else None,
+        is_read=any(r.lesson_id == lesson.id for r in progress.lessons_read),
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/modules/<slug>/<lesson_slug>/gelezen", methods=["POST"])
+@login_required
+def mark_lesson_read(slug: str, lesson_slug: str) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    version = _version_for(slug)
+    lesson = db.session.scalar(
+        sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
+    )
+    if lesson is None:
+        abort(404)
+    progress = get_or_start_progress(current_user, version)
+    mark_read(current_user, progress, lesson)
+    db.session.commit()
+    following = db.session.scalar(
+        sa.select(Lesson.slug).where(
+            Lesson.module_version_id == version.id, Lesson.position == lesson.position + 1
+        )
+    )
+    if following:
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following))
+    return redirect(url_for("learn.module", slug=slug, _anchor="afronden"))
+
+
+@bp.route("/mijn-gegevens")
+@login_required
+def my_data() -> str:
+    return render_template("learn/my_data.html", data=personal_data.collect(current_user))
+
+
+@bp.route("/mijn-gegevens.json")
+@login_required
+def my_data_json() -> Response:
+    """All data we hold about the signed-in person (GDPR art. 15, right of access)."""
+    body = json.dumps(
+        personal_data.collect(current_user), ensure_ascii=False, indent=2, default=str
+    )
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'},
+    )
+
+
+@bp.route("/bestanden/<content_hash>/<name>")
+@login_required
+def asset(content_hash: str, name: str) -> Response:
+    assets = db.session.scalar(
+        sa.select(ModuleVersion.assets).where(ModuleVersion.content_hash == content_hash).limit(1)
+    )
+    if not assets or name not in assets:
+        abort(404)
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # Published versions never change, so their assets can be cached for a long time.
+    return Response(
+        base64.b64decode(assets[name]),
+        mimetype=mimetype,
+        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    )

@@ -1,0 +1,51 @@
+"""Site-wide pages: home, language switch, health check."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, redirect, request, send_file, session, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.auth.routes import safe_next_url
+from app.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.my_learning"))
+    return redirect(url_for("learn.catalogue"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    """Switches the interface language: kept on the account, or in the session when signed out."""
+    form = FlaskForm()
+    language = request.form.get("language", "")
+    if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.route("/theme.css")
+def theme_css() -> Response:
+    """The organisation's own design tokens, configured as a file so that no code changes."""
+    path = current_app.config["THEME_CSS_FILE"]
+    if not path:
+        abort(404)
+    return send_file(path, mimetype="text/css", max_age=3600)

@@ -1,0 +1,36 @@
+"""All models, imported here so that Alembic and the app see every table."""
+
+from app.models.audit import AuditEvent
+from app.models.certificate import Certificate
+from app.models.content import LearningPath, Lesson, Module, ModuleVersion
+from app.models.org import Organisation, OrgUnit
+from app.models.progress import (
+    Assignment,
+    Completion,
+    LessonRead,
+    ModuleProgress,
+    QuizAnswer,
+    QuizAttempt,
+)
+from app.models.user import HrScope, Role, RoleGrant, User
+
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Certificate",
+    "Completion",
+    "HrScope",
+    "LearningPath",
+    "Lesson",
+    "LessonRead",
+    "Module",
+    "ModuleProgress",
+    "ModuleVersion",
+    "OrgUnit",
+    "Organisation",
+    "QuizAnswer",
+    "QuizAttempt",
+    "Role",
+    "RoleGrant",
+    "User",
+]

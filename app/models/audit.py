@@ -1,0 +1,28 @@
+"""Append-only audit log: who did what, to what, when and from where."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.user import utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: Null for anonymous actors (a failed sign-in) and for the system itself.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: Dotted verb, e.g. "auth.login", "certificate.revoke".
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: What was acted on, e.g. "certificate:GL-2026-000042".
+    target: Mapped[str | None] = mapped_column(sa.String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.action} {self.target}>"

@@ -1,0 +1,164 @@
+"""Quiz pages: start or resume an attempt, one question per page (saved on every step), submit."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.models import QuizAttempt
+from app.services import quizzes
+from app.services.catalogue import current_version
+from app.services.progress import get_or_start_progress
+
+bp = Blueprint("quiz", __name__)
+
+
+def _version_for(slug: str):
+    version = current_version(slug, current_user.language)
+    if version is None:
+        abort(404)
+    progress = get_or_start_progress(current_user, version)
+    if progress.module_version_id != version.id:
+        version = progress.module_version
+    if not version.has_quiz:
+        abort(404)
+    return version
+
+
+def _own_attempt(attempt_id: int) -> QuizAttempt:
+    """The signed-in learner's attempt; 404 for anyone else's, which stay hidden."""
+    attempt = db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id
+        )
+    )
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.route("/modules/<slug>/toets")
+@login_required
+def quiz_home(slug: str) -> str:
+    version = _version_for(slug)
+    db.session.commit()
+    return render_template(
+        "quiz/home.html",
+        version=version,
+        rules=quizzes.rules_for(current_user, version),
+        attempts=quizzes.attempts_of(current_user, version),
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/modules/<slug>/toets/start", methods=["POST"])
+@login_required
+def start(slug: str) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    version = _version_for(slug)
+    try:
+        attempt = quizzes.start_attempt(current_user, version)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Two tabs started at once: the other one won; continue with its attempt.
+        db.session.rollback()
+        attempt = quizzes.rules_for(current_user, version).open_attempt
+        if attempt is None:
+            raise
+    except quizzes.QuizError as error:
+        db.session.rollback()
+        flash(_(str(error)), "warning")
+        return redirect(url_for("quiz.quiz_home", slug=slug))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, number=1))
+
+
+@bp.route("/toets/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
+@login_required
+def question(attempt_id: int, number: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if not 1 <= number <= len(attempt.draw):
+        abort(404)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        quizzes.save_answer(attempt, number - 1, request.form)
+        db.session.commit()
+        action = request.form.get("action")
+        if action == "previous" and number > 1:
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number - 1))
+        if action == "next" and number < len(attempt.draw):
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number + 1))
+        return redirect(url_for("quiz.overview", attempt_id=attempt.id))
+    version = attempt.module_version
+    shown = quizzes.public_question(version, attempt, number - 1)
+    saved = attempt.answers_by_question().get(shown["id"])
+    return render_template(
+        "quiz/question.html",
+        attempt=attempt,
+        version=version,
+        q=shown,
+        number=number,
+        total=len(attempt.draw),
+        selected=quizzes.shown_selection(attempt, number - 1, saved),
+        form=form,
+    )
+
+
+@bp.route("/toets/<int:attempt_id>/overzicht")
+@login_required
+def overview(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    answered = {
+        qid
+        for qid, response in attempt.answers_by_question().items()
+        if response not in (None, [], {})
+    }
+    questions = [
+        quizzes.public_question(attempt.module_version, attempt, i)
+        for i in range(len(attempt.draw))
+    ]
+    return render_template(
+        "quiz/overview.html",
+        attempt=attempt,
+        version=attempt.module_version,
+        questions=questions,
+        answered=answered,
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/toets/<int:attempt_id>/inleveren", methods=["POST"])
+@login_required
+def submit(attempt_id: int) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    attempt = _own_attempt(attempt_id)
+    quizzes.submit(current_user, attempt)
+    db.session.commit()
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.route("/toets/<int:attempt_id>/resultaat")
+@login_required
+def result(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for("quiz.overview", attempt_id=attempt.id))
+    version = attempt.module_version
+    return render_template(
+        "quiz/result.html",
+        attempt=attempt,
+        version=version,
+        review=quizzes.review(attempt),
+        rules=quizzes.rules_for(current_user, version),
+        form=FlaskForm(),
+    )

@@ -1,0 +1,220 @@
+"""Markdown to safe HTML: the one place where content becomes HTML.
+
+Render with Python-Markdown (raw HTML switched off), then sanitise with nh3 against an allow-list.
+Called once per published version at sync time, never per request.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id"},
+    "a": {"href", "title", "rel"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"scope"},
+}
+# Classes are allowed per tag only through this table (nh3 forbids "class" in the attributes too).
+ALLOWED_CLASSES = {
+    "div": {"admonition", "let-op", "voorbeeld", "praktijk", "footnote"},
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref", "glossary-term"},
+    "sup": {"footnote-ref"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+CALLOUT_TITLES = {
+    "nl": {"let-op": "Let op", "voorbeeld": "Voorbeeld", "praktijk": "In de praktijk"},
+    "en": {"let-op": "Watch out", "voorbeeld": "Example", "praktijk": "In practice"},
+}
+GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
+RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
+
+
+def sanitise_html(html: str) -> str:
+    """The allow-list sanitiser every piece of content HTML passes through."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def glossary_anchor(term: str) -> str:
+    return "begrip-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+@dataclass
+class RenderContext:
+    """What the renderer needs to resolve links, and what it found while rendering."""
+
+    language: str = "nl"
+    #: Maps a link target as written (e.g. "02-les.md", "module:x", "plaatje.svg") to a URL,
+    #: or returns None when the target does not exist.
+    resolve_link: Callable[[str], str | None] = lambda target: target
+    glossary: dict[str, str] = field(default_factory=dict)
+    broken_links: list[str] = field(default_factory=list)
+    images_without_alt: list[str] = field(default_factory=list)
+    unknown_terms: list[str] = field(default_factory=list)
+
+
+class GlossaryTermProcessor(InlineProcessor):
+    """[[term]] or [[term|shown text]] links to the term's entry in the module glossary."""
+
+    def __init__(self, pattern: str, context: RenderContext):
+        super().__init__(pattern)
+        self.context = context
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 - Markdown's API name
+        term, shown = m.group(1).strip(), (m.group(2) or m.group(1)).strip()
+        if term not in self.context.glossary:
+            self.context.unknown_terms.append(term)
+        element = etree.Element(
+            "a", {"href": "#" + glossary_anchor(term), "class": "glossary-term"}
+        )
+        element.text = shown
+        return element, m.start(0), m.end(0)
+
+
+class LinkTreeprocessor(Treeprocessor):
+    """Points lesson, module and asset links at their URLs; marks external links; checks images."""
+
+    def __init__(self, md: markdown.Markdown, context: RenderContext):
+        super().__init__(md)
+        self.context = context
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and element.get("class") not in {"glossary-term"}:
+                self._link(element, "href")
+            elif element.tag == "img":
+                if not (element.get("alt") or "").strip():
+                    self.context.images_without_alt.append(element.get("src", ""))
+                self._link(element, "src")
+
+    def _link(self, element: etree.Element, attribute: str) -> None:
+        target = element.get(attribute, "")
+        if target.startswith(("#", "mailto:")) or element.get("class", "").startswith("footnote"):
+            return
+        if target.startswith(("http://", "https://")):
+            if element.tag == "a":
+                element.set("rel", "noopener noreferrer")
+            return
+        resolved = self.context.resolve_link(target)
+        if resolved is None:
+            self.context.broken_links.append(target)
+            element.set(attribute, "#")
+        else:
+            element.set(attribute, resolved)
+
+
+class ContentExtension(Extension):
+    def __init__(self, context: RenderContext):
+        super().__init__()
+        self.context = context
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        # Raw HTML is not part of the format: without these it is shown as text, not parsed.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(
+            GlossaryTermProcessor(GLOSSARY_RE, self.context), "glossary", 175
+        )
+        md.treeprocessors.register(LinkTreeprocessor(md, self.context), "content_links", 1)
+
+
+@cache
+def _callout_types(language: str) -> list[dict[str, str]]:
+    titles = CALLOUT_TITLES.get(language, CALLOUT_TITLES["nl"])
+    return [{"name": name, "class": name, "title": title} for name, title in titles.items()]
+
+
+def render_markdown(text: str, context: RenderContext | None = None) -> str:
+    """Markdown → sanitised HTML; fills `context` with broken links, unknown terms, bad images."""
+    context = context or RenderContext()
+    converter = markdown.Markdown(
+        extensions=[
+            "tables",
+            "footnotes",
+            "sane_lists",
+            "toc",
+            "pymdownx.blocks.admonition",
+            ContentExtension(context),
+        ],
+        extension_configs={
+            "pymdownx.blocks.admonition": {"types": _callout_types(context.language)},
+            "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
+        },
+        output_format="html",
+    )
+    return sanitise_html(converter.convert(text))
+
+
+def raw_html_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of raw HTML outside code: the format does not allow it."""
+    found, in_fence = [], False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith("    "):
+            continue
+        without_code = re.sub(r"`[^`]*`", "", line)
+        if RAW_HTML_RE.search(without_code):
+            found.append(number)
+    return found

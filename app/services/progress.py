@@ -1,0 +1,286 @@
+"""A learner's progress through modules and paths: starting, reading, completing.
+
+Every function changes state inside the caller's transaction and never commits; the view (or CLI)
+commits once, so a failure half-way leaves nothing half written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    Assignment,
+    Certificate,
+    Completion,
+    LearningPath,
+    Lesson,
+    LessonRead,
+    ModuleProgress,
+    ModuleVersion,
+    QuizAttempt,
+    User,
+)
+from app.models.user import utcnow
+from app.services import certificates
+from app.services.catalogue import current_versions, pick_language
+
+
+class Status(enum.StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    REFRESHER_NEEDED = "refresher-needed"
+
+
+def get_or_start_progress(user: User, version: ModuleVersion) -> ModuleProgress:
+    """The learner's progress on this module; created pinned to `version` on first visit.
+
+    A learner keeps the version they started. Once they completed it and a newer version is
+    published, opening the module starts a new round on the newer version.
+    """
+    progress = db.session.scalar(
+        sa.select(ModuleProgress).where(
+            ModuleProgress.user_id == user.id, ModuleProgress.module_id == version.module_id
+        )
+    )
+    if progress is None:
+        progress = ModuleProgress(
+            user_id=user.id, module_id=version.module_id, module_version_id=version.id
+        )
+        db.session.add(progress)
+        db.session.flush()
+    elif progress.completed_at is not None and progress.module_version_id != version.id:
+        progress.module_version_id = version.id
+        progress.completed_at = None
+        progress.last_lesson_position = 1
+        progress.lessons_read.clear()
+        db.session.flush()
+    return progress
+
+
+def mark_read(user: User, progress: ModuleProgress, lesson: Lesson) -> Completion | None:
+    """Records the lesson as read (once) and completes the module when that was what it lacked."""
+    if lesson.module_version_id != progress.module_version_id:
+        raise ValueError("the lesson belongs to another version than the learner's")
+    if all(read.lesson_id != lesson.id for read in progress.lessons_read):
+        progress.lessons_read.append(LessonRead(lesson_id=lesson.id))
+    progress.last_lesson_position = lesson.position + 1
+    db.session.flush()
+    return complete_if_done(user, progress)
+
+
+def lessons_done(progress: ModuleProgress) -> bool:
+    total = db.session.scalar(
+        sa.select(sa.func.count(Lesson.id)).where(
+            Lesson.module_version_id == progress.module_version_id
+        )
+    )
+    return len({read.lesson_id for read in progress.lessons_read}) >= (total or 0)
+
+
+def best_passed_attempt(user_id: int, version_id: int) -> QuizAttempt | None:
+    return db.session.scalar(
+        sa.select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_version_id == version_id,
+            QuizAttempt.passed.is_(True),
+        )
+        .order_by(QuizAttempt.score.desc())
+    )
+
+
+def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
+    """Records a completion when the module's rule is met; issues the certificates it earns."""
+    if progress.completed_at is not None:
+        return None
+    version = db.session.get(ModuleVersion, progress.module_version_id)
+    rule = version.completion_rule if version.has_quiz else "lessons"
+    attempt = best_passed_attempt(user.id, version.id) if version.has_quiz else None
+    needs_lessons = rule in ("lessons-and-quiz", "lessons")
+    needs_quiz = rule in ("lessons-and-quiz", "quiz")
+    if (needs_lessons and not lessons_done(progress)) or (needs_quiz and attempt is None):
+        return None
+    progress.completed_at = utcnow()
+    completion = Completion(
+        user_id=user.id,
+        module_id=version.module_id,
+        module_version_id=version.id,
+        score=attempt.score if attempt is not None else None,
+    )
+    db.session.add(completion)
+    db.session.flush()
+    certificates.issue_for_module(user, version, completion)
+    for path in paths_containing(version.module.slug, user.id):
+        if path_status(user.id, path) is Status.COMPLETED:
+            certificates.issue_for_path(user, path)
+    return completion
+
+
+def paths_containing(module_slug: str, user_id: int) -> list[LearningPath]:
+    """Assigned paths of this learner that include the module."""
+    paths = db.session.scalars(
+        sa.select(LearningPath)
+        .join(Assignment, Assignment.path_id == LearningPath.id)
+        .where(Assignment.user_id == user_id)
+    )
+    return [path for path in paths if module_slug in path.module_slugs]
+
+
+@dataclass
+class ModuleState:
+    """What "Mijn leren" shows for one module."""
+
+    slug: str
+    version: ModuleVersion | None
+    status: Status
+    lessons_read: int = 0
+    lessons_total: int = 0
+    next_lesson: int = 1
+    completed_on: dt.datetime | None = None
+
+    @property
+    def percent(self) -> int:
+        if self.status is Status.COMPLETED:
+            return 100
+        return round(100 * self.lessons_read / self.lessons_total) if self.lessons_total else 0
+
+
+@dataclass
+class PathState:
+    path: LearningPath
+    deadline: dt.date | None
+    modules: list[ModuleState] = field(default_factory=list)
+    certificate: Certificate | None = None
+
+    @property
+    def status(self) -> Status:
+        return combine([m.status for m in self.modules], self.certificate)
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.deadline is not None
+            and self.deadline < dt.date.today()
+            and self.status is not Status.COMPLETED
+        )
+
+    @property
+    def percent(self) -> int:
+        done = sum(m.status is Status.COMPLETED for m in self.modules)
+        return round(100 * done / len(self.modules)) if self.modules else 0
+
+    @property
+    def next_module(self) -> ModuleState | None:
+        return next((m for m in self.modules if m.status is not Status.COMPLETED), None)
+
+
+def combine(statuses: list[Status], certificate: Certificate | None = None) -> Status:
+    """A path's status from its modules' (and its certificate's expiry)."""
+    if statuses and all(s is Status.COMPLETED for s in statuses):
+        if certificate is not None and certificates.nearing_expiry(certificate):
+            return Status.REFRESHER_NEEDED
+        return Status.COMPLETED
+    if Status.REFRESHER_NEEDED in statuses:
+        return Status.REFRESHER_NEEDED
+    if any(s is not Status.NOT_STARTED for s in statuses):
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+class LearnerOverview:
+    """Everything "Mijn leren" needs for one learner, read in a fixed handful of queries."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.versions = current_versions()
+        self.progress = {
+            p.module_id: p
+            for p in db.session.scalars(
+                sa.select(ModuleProgress).where(ModuleProgress.user_id == user.id)
+            )
+        }
+        self.completions: dict[int, Completion] = {}
+        for completion in db.session.scalars(
+            sa.select(Completion)
+            .where(Completion.user_id == user.id)
+            .order_by(Completion.completed_at)
+        ):
+            self.completions[completion.module_id] = completion  # the newest wins
+        self.completed_majors = dict(
+            db.session.execute(
+                sa.select(Completion.module_id, sa.func.max(ModuleVersion.major))
+                .join(ModuleVersion, Completion.module_version_id == ModuleVersion.id)
+                .where(Completion.user_id == user.id)
+                .group_by(Completion.module_id)
+            ).tuples()
+        )
+        self.lesson_counts = dict(
+            db.session.execute(
+                sa.select(Lesson.module_version_id, sa.func.count(Lesson.id)).group_by(
+                    Lesson.module_version_id
+                )
+            ).tuples()
+        )
+
+    def module_state(self, slug: str) -> ModuleState:
+        translations = self.versions.get(slug, {})
+        current = pick_language(translations, self.user.language)
+        if current is None:
+            return ModuleState(slug, None, Status.NOT_STARTED)
+        progress = self.progress.get(current.module_id)
+        completion = self.completions.get(current.module_id)
+        state = ModuleState(
+            slug, current, Status.NOT_STARTED, lessons_total=self.lesson_counts.get(current.id, 0)
+        )
+        if progress is not None:
+            state.version = db.session.get(ModuleVersion, progress.module_version_id)
+            state.lessons_total = self.lesson_counts.get(progress.module_version_id, 0)
+            state.lessons_read = len(progress.lessons_read)
+            state.next_lesson = min(progress.last_lesson_position, max(state.lessons_total, 1))
+            state.status = Status.IN_PROGRESS
+        if completion is not None:
+            state.completed_on = completion.completed_at
+            newest_major = max(v.major for v in translations.values())
+            if self.completed_majors.get(current.module_id, 0) < newest_major:
+                state.status = (
+                    Status.IN_PROGRESS
+                    if progress and progress.completed_at is None
+                    else Status.REFRESHER_NEEDED
+                )
+            else:
+                state.status = Status.COMPLETED
+        return state
+
+    def paths(self) -> list[PathState]:
+        rows = db.session.execute(
+            sa.select(Assignment, LearningPath)
+            .join(Assignment.path)
+            .where(Assignment.user_id == self.user.id)
+        ).all()
+        path_certificates = certificates.current_path_certificates(self.user.id)
+        states = [
+            PathState(
+                path,
+                assignment.deadline,
+                [self.module_state(s) for s in path.module_slugs],
+                path_certificates.get(path.id),
+            )
+            for assignment, path in rows
+        ]
+        # Overdue first, then by deadline; completed paths last.
+        return sorted(
+            states,
+            key=lambda s: (s.status is Status.COMPLETED, not s.overdue, s.deadline or dt.date.max),
+        )
+
+
+def path_status(user_id: int, path: LearningPath) -> Status:
+    user = db.session.get(User, user_id)
+    overview = LearnerOverview(user)
+    return combine([overview.module_state(slug).status for slug in path.module_slugs])

@@ -1,0 +1,214 @@
+"""Quiz attempts: drawing questions, saving answers as the learner goes, grading once.
+
+Grading happens here, on the server, only. A submission is counted exactly once: the first one
+to set `submitted_at` wins (a conditional UPDATE), every other one sees it already set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from app.models import ModuleProgress, ModuleVersion, QuizAnswer, QuizAttempt, User
+from app.models.user import utcnow
+from app.services.content.questions import QUESTION_TYPES
+from app.services.progress import complete_if_done, get_or_start_progress
+
+
+class QuizError(Exception):
+    """Why an attempt cannot start or an answer cannot be saved; the message is for the learner."""
+
+
+@dataclass
+class QuizRules:
+    """Whether the learner may start an attempt now, and why not."""
+
+    open_attempt: QuizAttempt | None
+    submitted: int
+    attempts_left: int | None
+    wait_until: dt.datetime | None
+    passed: bool
+
+    @property
+    def can_start(self) -> bool:
+        return (
+            self.open_attempt is None
+            and self.attempts_left != 0
+            and (self.wait_until is None or self.wait_until <= utcnow())
+        )
+
+
+def attempts_of(user: User, version: ModuleVersion) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.module_version_id == version.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+def rules_for(user: User, version: ModuleVersion) -> QuizRules:
+    attempts = attempts_of(user, version)
+    quiz = version.quiz or {}
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    max_attempts = quiz.get("max_attempts", 0)
+    last = submitted[-1] if submitted else None
+    wait_until = None
+    if last is not None and not last.passed and quiz.get("wait_minutes"):
+        wait_until = last.submitted_at + dt.timedelta(minutes=quiz["wait_minutes"])
+    return QuizRules(
+        open_attempt=next((a for a in attempts if a.submitted_at is None), None),
+        submitted=len(submitted),
+        attempts_left=max(0, max_attempts - len(submitted)) if max_attempts else None,
+        wait_until=wait_until,
+        passed=any(a.passed for a in submitted),
+    )
+
+
+def start_attempt(
+    user: User, version: ModuleVersion, rng: random.Random | None = None
+) -> QuizAttempt:
+    """The open attempt, or a new one with its questions drawn. Raises QuizError."""
+    if not version.has_quiz:
+        raise QuizError("Deze module heeft geen toets.")
+    rules = rules_for(user, version)
+    if rules.open_attempt is not None:
+        return rules.open_attempt
+    if rules.attempts_left == 0:
+        raise QuizError("U hebt alle pogingen voor deze toets gebruikt.")
+    if rules.wait_until is not None and rules.wait_until > utcnow():
+        raise QuizError("U kunt de toets later opnieuw maken.")
+    get_or_start_progress(user, version)
+    attempt = QuizAttempt(
+        user_id=user.id,
+        module_version_id=version.id,
+        number=rules.submitted + 1,
+        draw=draw_questions(version.quiz, rng),
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def draw_questions(quiz: dict[str, Any], rng: random.Random | None = None) -> list[dict[str, Any]]:
+    """Draws `draw` questions from the pool, each with its options in the order to show."""
+    rng = rng or random.SystemRandom()
+    pool = quiz["questions"]
+    shuffle = quiz.get("shuffle", True)
+    chosen = rng.sample(pool, k=min(quiz["draw"], len(pool)))
+    if not shuffle:
+        chosen.sort(key=pool.index)
+    return [
+        {"id": q["id"], "options": QUESTION_TYPES[q["type"]].option_order(q, rng, shuffle)}
+        for q in chosen
+    ]
+
+
+def questions_by_id(version: ModuleVersion) -> dict[str, dict[str, Any]]:
+    return {q["id"]: q for q in version.quiz["questions"]}
+
+
+def public_question(version: ModuleVersion, attempt: QuizAttempt, index: int) -> dict[str, Any]:
+    """The question at `index` of the attempt as the page may show it: no answers."""
+    drawn = attempt.draw[index]
+    question = questions_by_id(version)[drawn["id"]]
+    return QUESTION_TYPES[question["type"]].public_view(question, drawn["options"])
+
+
+def save_answer(attempt: QuizAttempt, index: int, form: MultiDict) -> None:
+    """Stores (or replaces) the answer to question `index` of an open attempt."""
+    if attempt.submitted_at is not None:
+        raise QuizError("Deze poging is al ingeleverd.")
+    drawn = attempt.draw[index]
+    question = questions_by_id(attempt.module_version)[drawn["id"]]
+    response = QUESTION_TYPES[question["type"]].read_response(question, drawn["options"], form)
+    answer = next((a for a in attempt.answers if a.question_id == drawn["id"]), None)
+    if answer is None:
+        attempt.answers.append(QuizAnswer(question_id=drawn["id"], response=response))
+    else:
+        answer.response = response
+    db.session.flush()
+
+
+def submit(user: User, attempt: QuizAttempt) -> bool:
+    """Grades and closes the attempt. False when it was already submitted (it then counts once)."""
+    claimed = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(attempt)
+        return False
+    db.session.refresh(attempt)
+    version = attempt.module_version
+    questions = questions_by_id(version)
+    answers = attempt.answers_by_question()
+    results = {}
+    for drawn in attempt.draw:
+        question = questions[drawn["id"]]
+        score = QUESTION_TYPES[question["type"]].grade(question, answers.get(drawn["id"]))
+        results[drawn["id"]] = {"score": score, "correct": score == 1.0}
+    attempt.results = results
+    attempt.score = round(100 * sum(r["score"] for r in results.values()) / len(results), 1)
+    attempt.passed = attempt.score >= version.quiz["pass_mark"]
+    db.session.flush()
+    if attempt.passed:
+        progress = db.session.scalar(
+            sa.select(ModuleProgress).where(
+                ModuleProgress.user_id == user.id, ModuleProgress.module_id == version.module_id
+            )
+        )
+        if progress is not None and progress.module_version_id == version.id:
+            complete_if_done(user, progress)
+    return True
+
+
+def shown_selection(attempt: QuizAttempt, index: int, saved: Any) -> dict[str, Any]:
+    """A saved answer translated back to what the page shows (positions, not stored indexes)."""
+    order = attempt.draw[index]["options"]
+    shown_of = {stored: shown for shown, stored in enumerate(order)}
+    if isinstance(saved, int):
+        return {"chosen": {shown_of.get(saved)}}
+    if isinstance(saved, list):
+        question = questions_by_id(attempt.module_version)[attempt.draw[index]["id"]]
+        if question["type"] == "order":
+            # saved is the sequence of stored indexes; the page asks a position per shown item
+            return {"positions": {shown_of[stored]: pos + 1 for pos, stored in enumerate(saved)}}
+        return {"chosen": {shown_of.get(i) for i in saved}}
+    if isinstance(saved, dict):
+        return {"matches": {int(left): shown_of.get(right) for left, right in saved.items()}}
+    return {}
+
+
+def review(attempt: QuizAttempt) -> list[dict[str, Any]]:
+    """After submission: each question with the learner's answer, the right one and the why."""
+    questions = questions_by_id(attempt.module_version)
+    answers = attempt.answers_by_question()
+    items = []
+    for drawn in attempt.draw:
+        question = questions[drawn["id"]]
+        response = answers.get(drawn["id"])
+        chosen: set[int] = set()
+        if isinstance(response, int):
+            chosen = {response}
+        elif isinstance(response, list) and question["type"] != "order":
+            chosen = set(response)
+        items.append(
+            {
+                "question": question,
+                "result": (attempt.results or {}).get(drawn["id"], {"score": 0, "correct": False}),
+                "order": drawn["options"],
+                "chosen": chosen,
+                "response": response,
+            }
+        )
+    return items

@@ -1,0 +1,99 @@
+"""Configuration, one class per environment, read from environment variables alone."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see check_production
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs say postgres://; SQLAlchemy wants the driver spelled out.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'geletterd.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR))
+    SITE_NAME = os.environ.get("SITE_NAME", "Geletterd")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: An organisation's own design-token CSS file (its house style), served after the defaults.
+    THEME_CSS_FILE = os.environ.get("THEME_CSS_FILE", "")
+    #: The CSS class its tokens are scoped to; the open example tokens use "voorbeeld-theme".
+    THEME_CLASS = os.environ.get("THEME_CLASS", "voorbeeld-theme")
+    BABEL_DEFAULT_LOCALE = "nl"
+    LANGUAGES = ("nl", "en")
+    LOAD_DEMO_DATA = False
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "geletterd@localhost")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    WTF_CSRF_TIME_LIMIT = None  # a long lesson must not make the "mark as read" form expire
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    LOAD_DEMO_DATA = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    WTF_CSRF_ENABLED = True
+    LOAD_DEMO_DATA = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to run production with a guessable key: sessions and CSRF tokens depend on it."""
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "SECRET_KEY is missing, the default, or shorter than 32 characters. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """Picks the config class named by GELETTERD_ENV (default: production, the safe choice)."""
+    name = os.environ.get("GELETTERD_ENV", "production")
+    if name not in CONFIGS:
+        raise RuntimeError(f"GELETTERD_ENV={name!r} is not one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]

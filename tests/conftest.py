@@ -1,0 +1,142 @@
+"""Fixtures: the app on the test database (SQLite, or PostgreSQL via TEST_DATABASE_URL), clients,
+login helpers and factories. The schema is built by the real migrations, once per session."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from app.models import Organisation, OrgUnit, Role, User
+from app.services.content.loader import Loader
+from app.services.content.publish import sync
+from app.services.users import create_user
+from config import TestingConfig
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def app() -> Flask:
+    application = create_app(TestingConfig)
+    with application.app_context():
+        db.drop_all()
+        db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app: Flask):
+    """Every test starts with empty tables and an app context."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Makes organisations, units and people with as little ceremony as a test needs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def organisation(self, slug: str = "gemeente-a", name: str = "Gemeente A") -> Organisation:
+        organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+        if organisation is None:
+            organisation = Organisation(slug=slug, name=name)
+            db.session.add(organisation)
+            db.session.commit()
+        return organisation
+
+    def unit(self, organisation: Organisation, code: str, parent: OrgUnit | None = None) -> OrgUnit:
+        unit = OrgUnit(organisation=organisation, code=code, name=f"Unit {code}", parent=parent)
+        db.session.add(unit)
+        db.session.commit()
+        return unit
+
+    def user(
+        self,
+        *roles: Role,
+        organisation: Organisation | None = None,
+        email: str | None = None,
+        name: str = "Özlem Çelik-de Vries",
+        unit: OrgUnit | None = None,
+        language: str = "nl",
+    ) -> User:
+        self.count += 1
+        user = create_user(
+            organisation=organisation or self.organisation(),
+            email=email or f"person{self.count}@example.org",
+            name=name,
+            password=PASSWORD,
+            roles=set(roles),
+            language=language,
+            unit_id=unit.id if unit else None,
+        )
+        db.session.commit()
+        return user
+
+
+@pytest.fixture
+def make() -> Factory:
+    return Factory()
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Auth:
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def login(self, user_or_email: User | str, password: str = PASSWORD):
+        email = user_or_email.email if isinstance(user_or_email, User) else user_or_email
+        token = csrf_token(self.client)
+        return self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        """A POST with this session's CSRF token, like a browser submitting our form."""
+        token = csrf_token(self.client, "/mijn-leren")
+        return self.client.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def content(app: Flask):
+    """The fixture course (module "proef" in nl and en, its quizzes, path "basis"), synced."""
+    report = sync(Loader(FIXTURE_CONTENT).load())
+    assert not report.problems, report.problems
+    return report

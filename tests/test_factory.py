@@ -1,0 +1,87 @@
+"""The application factory, configuration and the health check."""
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from config import DEFAULT_SECRET_KEY, ProductionConfig, TestingConfig
+
+
+def test_testing_config_is_used(app):
+    assert app.testing
+    assert create_app(TestingConfig).testing
+
+
+@pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "short"])
+def test_production_refuses_a_missing_or_default_secret_key(secret):
+    """Can production start with a guessable SECRET_KEY? It must not."""
+    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": secret})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_production_starts_with_a_real_secret_key_and_never_loads_demo_data():
+    config = type(
+        "Prod",
+        (ProductionConfig,),
+        {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+    )
+    app = create_app(config)
+    assert not app.config["LOAD_DEMO_DATA"]
+    assert app.config["SESSION_COOKIE_SECURE"]
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0
+    assert "only loaded in development" in result.output
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable():
+    config = type(
+        "Broken",
+        (TestingConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+        },
+    )
+    app = create_app(config)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] != "ok"
+
+
+def test_security_headers_are_set_on_every_page(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_migrations_downgrade_to_empty_and_upgrade_again(app):
+    """Can the schema be built from nothing and taken down again, on this database?"""
+    from flask_migrate import downgrade, upgrade
+
+    from app.extensions import db
+
+    downgrade(revision="base")
+    tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+    assert tables == set()
+    upgrade()
+    tables = set(sa.inspect(db.engine).get_table_names())
+    assert {
+        "users",
+        "organisations",
+        "org_units",
+        "role_grants",
+        "hr_scopes",
+        "module_versions",
+        "quiz_attempts",
+        "certificates",
+    } <= tables
