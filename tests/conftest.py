@@ -24,9 +24,22 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 PASSWORD = "correct horse battery"
 
 
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    Tests hold an app context for their database work; without this, requests would share its
+    `g` (and so Flask-Login's cached user and Flask-WTF's cached CSRF token) and its DB session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app() -> Flask:
     application = create_app(TestingConfig)
+    application.test_client_class = FreshContextClient
     with application.app_context():
         db.drop_all()
         db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))

@@ -48,7 +48,7 @@ def lesson_titles(version_id: int) -> list[tuple[int, str, str]]:
             sa.select(Lesson.position, Lesson.slug, Lesson.title)
             .where(Lesson.module_version_id == version_id)
             .order_by(Lesson.position)
-        ).tuples()
+        ).all()
     )
 
 

@@ -218,14 +218,14 @@ class LearnerOverview:
                 .join(ModuleVersion, Completion.module_version_id == ModuleVersion.id)
                 .where(Completion.user_id == user.id)
                 .group_by(Completion.module_id)
-            ).tuples()
+            ).all()
         )
         self.lesson_counts = dict(
             db.session.execute(
                 sa.select(Lesson.module_version_id, sa.func.count(Lesson.id)).group_by(
                     Lesson.module_version_id
                 )
-            ).tuples()
+            ).all()
         )
 
     def module_state(self, slug: str) -> ModuleState:

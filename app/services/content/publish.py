@@ -170,11 +170,9 @@ def _sync_path_translation(parsed: ParsedPath, report: SyncReport, dry_run: bool
         return
     path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == meta["slug"]))
     translation = {"title": meta["title"], "description_html": parsed.description_html}
-    if path is None:
-        path = LearningPath(slug=meta["slug"], translations={}, source_files={}, content_hash="")
-        db.session.add(path)
     if (
-        path.translations.get(meta["language"]) == translation
+        path is not None
+        and path.translations.get(meta["language"]) == translation
         and path.source_files.get(meta["language"]) == parsed.source
         and path.module_slugs == meta["modules"]
     ):
@@ -183,6 +181,9 @@ def _sync_path_translation(parsed: ParsedPath, report: SyncReport, dry_run: bool
     report.created.append(label)
     if dry_run:
         return
+    if path is None:
+        path = LearningPath(slug=meta["slug"], translations={}, source_files={}, content_hash="")
+        db.session.add(path)
     # Paths are not versioned: certificates copy what they need at issue time.
     path.module_slugs = meta["modules"]
     path.audience = meta["audience"]

@@ -1,0 +1,179 @@
+"""Signing in and out, "next" redirects, session renewal, roles and HR scope."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.decorators import can_see_person
+from app.auth.routes import safe_next_url
+from app.extensions import db
+from app.models import AuditEvent, HrScope, Role
+from tests.conftest import PASSWORD, csrf_token
+
+
+def test_login_page_is_dutch_by_default_with_a_switch_to_english(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="nl"' in page
+    assert "Inloggen" in page
+    assert 'value="en"' in page
+
+
+def test_a_learner_can_log_in_and_lands_on_my_learning(auth, make):
+    user = make.user()
+    response = auth.login(user)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/mijn-leren")
+    page = auth.client.get("/mijn-leren").get_data(as_text=True)
+    assert "Mijn leren" in page and user.name in page
+
+
+def test_email_is_matched_case_insensitively(auth, make):
+    user = make.user(email="Anna.Jansen@Example.org")
+    assert user.email == "anna.jansen@example.org"
+    assert auth.login("ANNA.JANSEN@example.ORG").status_code == 302
+
+
+def test_a_wrong_password_gives_one_message_that_does_not_say_which_part_was_wrong(auth, make):
+    user = make.user()
+    wrong = auth.login(user, "not the password").get_data(as_text=True)
+    unknown = auth.login("nobody@example.org", "whatever").get_data(as_text=True)
+    assert "E-mailadres of wachtwoord klopt niet" in wrong
+    assert "E-mailadres of wachtwoord klopt niet" in unknown
+    failures = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
+    ).all()
+    assert len(failures) == 2
+
+
+def test_an_inactive_account_cannot_log_in(auth, make):
+    user = make.user()
+    user.active = False
+    db.session.commit()
+    assert auth.login(user).status_code == 400
+
+
+def test_login_without_csrf_token_is_refused(client, make):
+    user = make.user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/mijn-leren").status_code == 302  # still not signed in
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/modules", "/modules"),
+        ("/mijn-leren?x=1", "/mijn-leren?x=1"),
+        ("https://evil.example/", None),
+        ("//evil.example/", None),
+        ("/\\evil.example", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+        ("/ok\r\nSet-Cookie: x", None),
+    ],
+)
+def test_next_only_redirects_within_our_site(target, expected):
+    assert safe_next_url(target) == expected
+
+
+def test_login_follows_a_safe_next_and_ignores_an_unsafe_one(client, make):
+    user = make.user()
+    token = csrf_token(client)
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    response = client.post("/login?next=https://evil.example/", data=data)
+    assert response.headers["Location"].endswith("/mijn-leren")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/mijn-leren")})
+    token = csrf_token(client)
+    response = client.post("/login?next=/modules", data={**data, "csrf_token": token})
+    assert response.headers["Location"].endswith("/modules")
+
+
+def test_the_session_is_renewed_at_login(client, make):
+    """Is a value planted in the session before login gone after it (no session fixation)?"""
+    user = make.user()
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    token = csrf_token(client)
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"].startswith(f"{user.id}:")
+
+
+def test_logout_ends_the_session(auth, make):
+    auth.login(make.user())
+    response = auth.post("/logout")
+    assert response.status_code == 302
+    assert auth.client.get("/mijn-leren").status_code == 302
+
+
+def test_renewing_the_session_token_signs_out_existing_sessions(auth, make):
+    user = make.user()
+    auth.login(user)
+    assert auth.client.get("/mijn-leren").status_code == 200
+    user.renew_session_token()
+    db.session.commit()
+    assert auth.client.get("/mijn-leren").status_code == 302
+
+
+def test_language_switch_is_kept_on_the_account(auth, make):
+    user = make.user()
+    auth.login(user)
+    auth.post("/language", {"language": "en", "next": "/mijn-leren"})
+    db.session.refresh(user)
+    assert user.language == "en"
+    page = auth.client.get("/mijn-leren").get_data(as_text=True)
+    assert '<html lang="en"' in page and "My learning" in page
+
+
+def test_language_switch_is_kept_in_the_session_when_logged_out(client):
+    token = csrf_token(client)
+    client.post("/language", data={"language": "en", "csrf_token": token})
+    assert '<html lang="en"' in client.get("/login").get_data(as_text=True)
+
+
+def test_error_pages_speak_the_readers_language(client):
+    assert "Pagina niet gevonden" in client.get("/bestaat-niet").get_data(as_text=True)
+    token = csrf_token(client)
+    client.post("/language", data={"language": "en", "csrf_token": token})
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_hr_sees_only_people_in_their_unit_subtree(make):
+    organisation = make.organisation()
+    root = make.unit(organisation, "ROOT")
+    team_a = make.unit(organisation, "A", parent=root)
+    team_a1 = make.unit(organisation, "A1", parent=team_a)
+    team_b = make.unit(organisation, "B", parent=root)
+    hr = make.user(Role.HR, unit=team_a)
+    db.session.add(HrScope(user_id=hr.id, unit_id=team_a.id))
+    db.session.commit()
+    inside, deeper, outside = make.user(unit=team_a), make.user(unit=team_a1), make.user(unit=team_b)
+    other_organisation = make.organisation("gemeente-b", "Gemeente B")
+    stranger = make.user(organisation=other_organisation, unit=make.unit(other_organisation, "A"))
+    assert can_see_person(hr, inside) and can_see_person(hr, deeper)
+    assert not can_see_person(hr, outside)
+    assert not can_see_person(hr, stranger)
+    admin = make.user(Role.ADMIN)
+    assert can_see_person(admin, outside) and not can_see_person(admin, stranger)
+
+
+def test_users_create_command_makes_an_account_that_can_log_in(runner, auth, make):
+    make.organisation("gemeente-a")
+    result = runner.invoke(
+        args=["users", "create", "--email", "New.Person@example.org", "--name", "Nieuwe Persoon",
+              "--organisation", "gemeente-a", "--role", "hr", "--password", "long enough password"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "hr" in result.output and "learner" in result.output
+    assert auth.login("new.person@example.org", "long enough password").status_code == 302
+
+
+def test_users_create_refuses_a_short_password_and_a_duplicate_email(runner, make):
+    make.user(email="taken@example.org")
+    args = ["users", "create", "--name", "X", "--organisation", "gemeente-a"]
+    short = runner.invoke(args=[*args, "--email", "x@example.org", "--password", "short"])
+    assert short.exit_code != 0 and "at least 12" in short.output
+    taken = runner.invoke(args=[*args, "--email", "TAKEN@example.org", "--password", "x" * 12])
+    assert taken.exit_code != 0 and "already exists" in taken.output

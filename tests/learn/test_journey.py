@@ -1,0 +1,162 @@
+"""A learner's whole journey through HTTP, and the guarantees around quizzes and progress."""
+
+import datetime as dt
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Assignment, Certificate, Completion, LearningPath, QuizAnswer, QuizAttempt
+from app.services import certificates
+from tests.conftest import csrf_token
+from tests.learn.helpers import answer_fields, open_attempt, read_all_lessons, take_quiz
+
+
+@pytest.fixture
+def learner(make, content):
+    user = make.user(name="IJsbrand Ærtssen")
+    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "basis"))
+    db.session.add(Assignment(user_id=user.id, path_id=path.id,
+                              deadline=dt.date.today() + dt.timedelta(days=30)))
+    db.session.commit()
+    return user
+
+
+def test_the_whole_journey_from_login_to_path_certificate(auth, learner):
+    auth.login(learner)
+    page = auth.client.get("/mijn-leren").get_data(as_text=True)
+    assert "Basis voor iedereen" in page and "Niet begonnen" in page
+    assert "Proefmodule over AI" in auth.client.get("/modules").get_data(as_text=True)
+
+    read_all_lessons(auth, "proef")
+    page = auth.client.get("/mijn-leren").get_data(as_text=True)
+    assert "Bezig" in page and "2 van 2 lessen gelezen" in page
+
+    failed = take_quiz(auth, learner.id, "proef", right=False).get_data(as_text=True)
+    assert "niet gehaald" in failed and "Uitleg" in failed
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 0
+
+    passed = take_quiz(auth, learner.id, "proef", right=True).get_data(as_text=True)
+    assert "Uw score: 100.0%" in passed and "gehaald" in passed
+
+    page = auth.client.get("/mijn-leren").get_data(as_text=True)
+    assert "Afgerond" in page
+    issued = db.session.scalars(sa.select(Certificate).order_by(Certificate.id)).all()
+    assert [(c.kind, c.title) for c in issued] == [("module", "Proefmodule over AI"),
+                                                   ("path", "Basis voor iedereen")]
+    completion = db.session.scalar(sa.select(Completion))
+    assert completion.module_version.version == "1.0.0" and completion.score == 100.0
+    verify = auth.client.get(f"/verify/{issued[1].code}.json").get_json()
+    assert verify["status"] == "valid" and verify["holder"] == "IJsbrand Ærtssen"
+
+
+def test_no_page_before_submission_tells_which_options_are_right(auth, learner):
+    auth.login(learner)
+    auth.post("/modules/proef/toets/start")
+    attempt = open_attempt(learner.id)
+    questions = attempt.module_version.quiz["questions"]
+    secrets_ = [q["explanation_html"] for q in questions]
+    secrets_ += [o["feedback_html"] for q in questions for o in q["options"] if o["feedback_html"]]
+    pages = [auth.client.get(f"/toets/{attempt.id}/{n}").get_data(as_text=True)
+             for n in range(1, len(attempt.draw) + 1)]
+    pages.append(auth.client.get(f"/toets/{attempt.id}/overzicht").get_data(as_text=True))
+    pages.append(auth.client.get("/modules/proef/toets").get_data(as_text=True))
+    for page in pages:
+        for secret in secrets_:
+            assert secret not in page
+        assert "correct" not in page.lower() and "goed antwoord" not in page
+
+
+def test_answers_are_saved_as_you_go_and_the_attempt_resumes_in_a_new_session(app, learner):
+    from tests.conftest import Auth
+
+    first = Auth(app.test_client())
+    first.login(learner)
+    first.post("/modules/proef/toets/start")
+    attempt = open_attempt(learner.id)
+    fields = answer_fields(attempt, 0, right=True)
+    first.post(f"/toets/{attempt.id}/1", {**fields, "action": "next"})
+
+    second = Auth(app.test_client())  # the browser was closed; a new session
+    second.login(learner)
+    response = second.post("/modules/proef/toets/start")
+    assert response.headers["Location"].endswith(f"/toets/{attempt.id}/1")
+    page = second.client.get(f"/toets/{attempt.id}/1").get_data(as_text=True)
+    chosen = fields.get("answer") or []
+    for value in chosen:
+        assert f'value="{value}" checked' in page
+
+
+def test_submitting_twice_counts_once(auth, learner):
+    auth.login(learner)
+    take_quiz(auth, learner.id, "proef", right=True)
+    attempt = db.session.scalar(sa.select(QuizAttempt))
+    again = auth.post(f"/toets/{attempt.id}/inleveren")
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) <= 1
+    module_certificates = db.session.scalars(
+        sa.select(Certificate).where(Certificate.kind == "module")).all()
+    assert len(module_certificates) <= 1
+
+
+def test_two_concurrent_submissions_produce_exactly_one_result(app, learner):
+    from tests.conftest import Auth
+
+    tabs = [Auth(app.test_client()) for _ in range(2)]
+    for tab in tabs:
+        tab.login(learner)
+    read_all_lessons(tabs[0], "proef")
+    tabs[0].post("/modules/proef/toets/start")
+    attempt = open_attempt(learner.id)
+    for index in range(len(attempt.draw)):
+        tabs[0].post(f"/toets/{attempt.id}/{index + 1}",
+                     {**answer_fields(attempt, index, True), "action": "next"})
+    tokens = [csrf_token(tab.client, "/mijn-leren") for tab in tabs]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def submit(tab, token):
+        with app.app_context():
+            barrier.wait()
+            statuses.append(tab.client.post(f"/toets/{attempt.id}/inleveren",
+                                            data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(tabs, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Certificate.id)).where(
+        Certificate.kind == "module")) == 1
+
+
+def test_a_crash_half_way_through_submission_writes_nothing(auth, learner, monkeypatch):
+    """If issuing the certificate fails, is the attempt still open and nothing half written?"""
+    auth.login(learner)
+    read_all_lessons(auth, "proef")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    auth.post("/modules/proef/toets/start")
+    attempt = open_attempt(learner.id)
+    for index in range(len(attempt.draw)):
+        auth.post(f"/toets/{attempt.id}/{index + 1}",
+                  {**answer_fields(attempt, index, True), "action": "next"})
+    monkeypatch.setattr(certificates, "issue_for_module", broken)
+    monkeypatch.setitem(auth.client.application.config, "PROPAGATE_EXCEPTIONS", False)
+    response = auth.post(f"/toets/{attempt.id}/inleveren")
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.get_data(as_text=True)
+    db.session.expire_all()
+    attempt = db.session.get(QuizAttempt, attempt.id)
+    assert attempt.submitted_at is None and attempt.score is None
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 0
+    # The answers saved before the crash are all still there.
+    assert db.session.scalar(sa.select(sa.func.count(QuizAnswer.id))) == len(attempt.draw)
