@@ -3,7 +3,9 @@ login helpers and factories. The schema is built by the real migrations, once pe
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from app import create_app
-from app.extensions import db
-from app.models import Organisation, OrgUnit, Role, User
-from app.services.content.loader import Loader
-from app.services.content.publish import sync
-from app.services.users import create_user
-from config import TestingConfig
+# SQLite runs from a file, not from memory: concurrency tests need real separate connections.
+os.environ.setdefault(
+    "TEST_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='geletterd-test-')}/test.db"
+)
+
+from app import create_app  # noqa: E402 - after the test database is chosen
+from app.extensions import db  # noqa: E402
+from app.models import Organisation, OrgUnit, Role, User  # noqa: E402
+from app.services.content.loader import Loader  # noqa: E402
+from app.services.content.publish import sync  # noqa: E402
+from app.services.users import create_user  # noqa: E402
+from config import TestingConfig  # noqa: E402
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 PASSWORD = "correct horse battery"
@@ -153,3 +160,32 @@ def content(app: Flask):
     report = sync(Loader(FIXTURE_CONTENT).load())
     assert not report.problems, report.problems
     return report
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Counts the SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting

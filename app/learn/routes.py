@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.i18n import current_language
-from app.models import Lesson, ModuleVersion
+from app.models import Lesson, ModuleProgress, ModuleVersion
 from app.services import certificates, personal_data
 from app.services.catalogue import current_version, current_versions, lesson_titles, pick_language
 from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
@@ -46,22 +46,31 @@ def my_learning() -> str:
     )
 
 
-def _version_for(slug: str) -> ModuleVersion:
-    """The version this learner reads: the one they started, else the current one."""
+def _reading(slug: str) -> tuple[ModuleVersion, ModuleProgress]:
+    """The version this learner reads (the one they started, else the current one) and their
+    progress on it; 404 when the module does not exist."""
     version = current_version(slug, current_user.language)
     if version is None:
         abort(404)
     progress = get_or_start_progress(current_user, version)
     if progress.module_version_id != version.id:
         version = db.session.get(ModuleVersion, progress.module_version_id)
-    return version
+    return version, progress
+
+
+def _lesson_of(version: ModuleVersion, lesson_slug: str) -> Lesson:
+    lesson = db.session.scalar(
+        sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
+    )
+    if lesson is None:
+        abort(404)
+    return lesson
 
 
 @bp.route("/modules/<slug>")
 @login_required
 def module(slug: str) -> str:
-    version = _version_for(slug)
-    progress = get_or_start_progress(current_user, version)
+    version, progress = _reading(slug)
     db.session.commit()
     read = {r.lesson_id for r in progress.lessons_read}
     lessons = db.session.execute(
@@ -77,14 +86,10 @@ def module(slug: str) -> str:
 @bp.route("/modules/<slug>/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str) -> str:
-    version = _version_for(slug)
-    lesson = db.session.scalar(
-        sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
-    )
-    if lesson is None:
-        abort(404)
-    progress = get_or_start_progress(current_user, version)
-    progress.last_lesson_position = lesson.position
+    version, progress = _reading(slug)
+    lesson = _lesson_of(version, lesson_slug)
+    if progress.last_lesson_position != lesson.position:
+        progress.last_lesson_position = lesson.position
     db.session.commit()
     toc = lesson_titles(version.id)
     index = next(i for i, item in enumerate(toc) if item[0] == lesson.position)
@@ -105,13 +110,8 @@ def lesson(slug: str, lesson_slug: str) -> str:
 def mark_lesson_read(slug: str, lesson_slug: str) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    version = _version_for(slug)
-    lesson = db.session.scalar(
-        sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
-    )
-    if lesson is None:
-        abort(404)
-    progress = get_or_start_progress(current_user, version)
+    version, progress = _reading(slug)
+    lesson = _lesson_of(version, lesson_slug)
     mark_read(current_user, progress, lesson)
     db.session.commit()
     following = db.session.scalar(

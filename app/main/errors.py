@@ -5,20 +5,27 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.i18n import N_
 
 ERROR_TEXTS = {
     400: (
-        "Ongeldig verzoek",
-        "Het formulier of de link klopt niet. Ga terug en probeer het opnieuw.",
+        N_("Ongeldig verzoek"),
+        N_("Het formulier of de link klopt niet. Ga terug en probeer het opnieuw."),
     ),
-    401: ("Niet ingelogd", "Log in om deze pagina te zien."),
-    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
-    405: ("Niet toegestaan", "Deze actie kan niet op deze manier."),
-    413: ("Bestand te groot", "Het bestand is groter dan toegestaan."),
-    429: ("Te veel verzoeken", "U hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
-    500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw."),
-    503: ("Tijdelijk niet beschikbaar", "De dienst is even niet beschikbaar. Probeer het later."),
+    401: (N_("Niet ingelogd"), N_("Log in om deze pagina te zien.")),
+    403: (N_("Geen toegang"), N_("U hebt geen toegang tot deze pagina.")),
+    404: (N_("Pagina niet gevonden"), N_("Deze pagina bestaat niet (meer). Controleer het adres.")),
+    405: (N_("Niet toegestaan"), N_("Deze actie kan niet op deze manier.")),
+    413: (N_("Bestand te groot"), N_("Het bestand is groter dan toegestaan.")),
+    429: (
+        N_("Te veel verzoeken"),
+        N_("U hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
+    ),
+    500: (N_("Er ging iets mis"), N_("Er ging bij ons iets mis. Probeer het later opnieuw.")),
+    503: (
+        N_("Tijdelijk niet beschikbaar"),
+        N_("De dienst is even niet beschikbaar. Probeer het later."),
+    ),
 }
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
+from app.i18n import N_
 from app.models import ModuleProgress, ModuleVersion, QuizAnswer, QuizAttempt, User
 from app.models.user import utcnow
 from app.services.content.questions import QUESTION_TYPES
@@ -77,14 +78,14 @@ def start_attempt(
 ) -> QuizAttempt:
     """The open attempt, or a new one with its questions drawn. Raises QuizError."""
     if not version.has_quiz:
-        raise QuizError("Deze module heeft geen toets.")
+        raise QuizError(N_("Deze module heeft geen toets."))
     rules = rules_for(user, version)
     if rules.open_attempt is not None:
         return rules.open_attempt
     if rules.attempts_left == 0:
-        raise QuizError("U hebt alle pogingen voor deze toets gebruikt.")
+        raise QuizError(N_("U hebt alle pogingen voor deze toets gebruikt."))
     if rules.wait_until is not None and rules.wait_until > utcnow():
-        raise QuizError("U kunt de toets later opnieuw maken.")
+        raise QuizError(N_("U kunt de toets later opnieuw maken."))
     get_or_start_progress(user, version)
     attempt = QuizAttempt(
         user_id=user.id,
@@ -125,7 +126,7 @@ def public_question(version: ModuleVersion, attempt: QuizAttempt, index: int) ->
 def save_answer(attempt: QuizAttempt, index: int, form: MultiDict) -> None:
     """Stores (or replaces) the answer to question `index` of an open attempt."""
     if attempt.submitted_at is not None:
-        raise QuizError("Deze poging is al ingeleverd.")
+        raise QuizError(N_("Deze poging is al ingeleverd."))
     drawn = attempt.draw[index]
     question = questions_by_id(attempt.module_version)[drawn["id"]]
     response = QUESTION_TYPES[question["type"]].read_response(question, drawn["options"], form)

@@ -149,7 +149,11 @@ def test_hr_sees_only_people_in_their_unit_subtree(make):
     hr = make.user(Role.HR, unit=team_a)
     db.session.add(HrScope(user_id=hr.id, unit_id=team_a.id))
     db.session.commit()
-    inside, deeper, outside = make.user(unit=team_a), make.user(unit=team_a1), make.user(unit=team_b)
+    inside, deeper, outside = (
+        make.user(unit=team_a),
+        make.user(unit=team_a1),
+        make.user(unit=team_b),
+    )
     other_organisation = make.organisation("gemeente-b", "Gemeente B")
     stranger = make.user(organisation=other_organisation, unit=make.unit(other_organisation, "A"))
     assert can_see_person(hr, inside) and can_see_person(hr, deeper)
@@ -162,8 +166,20 @@ def test_hr_sees_only_people_in_their_unit_subtree(make):
 def test_users_create_command_makes_an_account_that_can_log_in(runner, auth, make):
     make.organisation("gemeente-a")
     result = runner.invoke(
-        args=["users", "create", "--email", "New.Person@example.org", "--name", "Nieuwe Persoon",
-              "--organisation", "gemeente-a", "--role", "hr", "--password", "long enough password"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "New.Person@example.org",
+            "--name",
+            "Nieuwe Persoon",
+            "--organisation",
+            "gemeente-a",
+            "--role",
+            "hr",
+            "--password",
+            "long enough password",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "hr" in result.output and "learner" in result.output

@@ -69,8 +69,9 @@ def test_the_sanitiser_alone_strips_hostile_html(payload):
 
 
 def test_external_links_get_rel_noopener_and_internal_ones_resolve():
-    context = RenderContext(resolve_link=lambda target: "/modules/x/02-b" if target == "02-b.md"
-                            else None)
+    context = RenderContext(
+        resolve_link=lambda target: "/modules/x/02-b" if target == "02-b.md" else None
+    )
     html = render_markdown("[a](https://example.org) [b](02-b.md)", context)
     assert '<a href="https://example.org" rel="noopener noreferrer">a</a>' in html
     assert '<a href="/modules/x/02-b">b</a>' in html

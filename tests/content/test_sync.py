@@ -1,4 +1,4 @@
-"""`flask content sync` and `export`: versions are immutable, sync is idempotent, export round-trips."""
+"""`flask content sync` and `export`: immutable versions, idempotent sync, export round trip."""
 
 import shutil
 from pathlib import Path
@@ -23,9 +23,13 @@ def sync(runner, tree: Path, *extra: str):
 
 
 def versions() -> list[tuple[str, str, bool]]:
-    return list(db.session.execute(sa.select(
-        ModuleVersion.language, ModuleVersion.version, ModuleVersion.is_current
-    ).order_by(ModuleVersion.id)).all())
+    return list(
+        db.session.execute(
+            sa.select(
+                ModuleVersion.language, ModuleVersion.version, ModuleVersion.is_current
+            ).order_by(ModuleVersion.id)
+        ).all()
+    )
 
 
 def test_sync_loads_the_course_and_a_second_run_changes_nothing(runner, tree):
@@ -51,9 +55,12 @@ def test_dry_run_changes_nothing(runner, tree):
 
 def test_lessons_are_rendered_once_and_stored_sanitised(runner, tree):
     sync(runner, tree)
-    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "01-wat-is-een-model")
-                               .join(Lesson.module_version)
-                               .where(ModuleVersion.language == "nl"))
+    lesson = db.session.scalar(
+        sa.select(Lesson)
+        .where(Lesson.slug == "01-wat-is-een-model")
+        .join(Lesson.module_version)
+        .where(ModuleVersion.language == "nl")
+    )
     assert '<div class="admonition let-op">' in lesson.html
     assert '<p class="admonition-title">Let op</p>' in lesson.html
     assert 'href="/modules/proef/02-mens-beslist"' in lesson.html
@@ -82,8 +89,11 @@ def test_a_version_bump_creates_a_new_version_and_keeps_the_old_one(runner, tree
     assert result.exit_code == 0, result.output
     assert "created   module proef (nl) 1.0.1" in result.output
     assert versions() == [("en", "1.0.0", True), ("nl", "1.0.0", False), ("nl", "1.0.1", True)]
-    old = db.session.scalar(sa.select(ModuleVersion).where(ModuleVersion.version == "1.0.0",
-                                                           ModuleVersion.language == "nl"))
+    old = db.session.scalar(
+        sa.select(ModuleVersion).where(
+            ModuleVersion.version == "1.0.0", ModuleVersion.language == "nl"
+        )
+    )
     assert "neemt het besluit" in old.lessons[1].html  # the old version is untouched
 
 
@@ -104,7 +114,8 @@ def test_export_after_sync_gives_back_the_same_files(runner, tree, tmp_path):
     assert result.exit_code == 0, result.output
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
 
     assert files(out) == files(tree)

@@ -55,36 +55,84 @@ def line_of(path: Path, needle: str) -> int:
         ("modules/proef/nl/module.md", "language: nl", "language: de", "language must be one of"),
         ("modules/proef/nl/module.md", "version: 1.0.0", "version: 1.0", "MAJOR.MINOR.PATCH"),
         ("modules/proef/nl/module.md", "reviewed: 2026-11-28", "reviewed: gisteren", "YYYY-MM-DD"),
-        ("modules/proef/nl/module.md", "audience: [everyone]", "audience: [iedereen]",
-         "is not one of"),
+        (
+            "modules/proef/nl/module.md",
+            "audience: [everyone]",
+            "audience: [iedereen]",
+            "is not one of",
+        ),
         ("modules/proef/nl/module.md", "summary: Een", "summery: Een", 'did you mean "summary"'),
-        ("modules/proef/nl/module.md", "title: Proefmodule over AI", "title: [kapot",
-         "front matter cannot be read"),
-        ("modules/proef/nl/module.md", "prerequisites: []", "prerequisites: [onbekend]",
-         'prerequisite "onbekend" is not a module'),
-        ("modules/proef/nl/01-wat-is-een-model.md", "(02-mens-beslist.md)", "(03-bestaat-niet.md)",
-         'the link "03-bestaat-niet.md" points at no lesson'),
-        ("modules/proef/nl/01-wat-is-een-model.md", "Een [[model]]", "Een [[modle]]",
-         '"modle" is not in the module\'s glossary (did you mean "model"?)'),
-        ("modules/proef/nl/01-wat-is-een-model.md", "Een [[model]]", "Een ![](plaatje.png)",
-         "points at no lesson"),
-        ("modules/proef/nl/01-wat-is-een-model.md", "Een [[model]]", "<b>vet</b>",
-         "raw HTML is not part of the format"),
-        ("quizzes/proef.nl.md", "module: proef", "module: proeff",
-         'module "proeff" in "nl", which does not exist (did you mean "proef"?)'),
-        ("quizzes/proef.nl.md", "- [x] Van voorbeelden", "- [ ] Van voorbeelden",
-         "the question has no right answer"),
-        ("quizzes/proef.nl.md", "- [ ] Van niets", "- [x] Van niets",
-         "a single-choice question has 2 right answers"),
+        (
+            "modules/proef/nl/module.md",
+            "title: Proefmodule over AI",
+            "title: [kapot",
+            "front matter cannot be read",
+        ),
+        (
+            "modules/proef/nl/module.md",
+            "prerequisites: []",
+            "prerequisites: [onbekend]",
+            'prerequisite "onbekend" is not a module',
+        ),
+        (
+            "modules/proef/nl/01-wat-is-een-model.md",
+            "(02-mens-beslist.md)",
+            "(03-bestaat-niet.md)",
+            'the link "03-bestaat-niet.md" points at no lesson',
+        ),
+        (
+            "modules/proef/nl/01-wat-is-een-model.md",
+            "Een [[model]]",
+            "Een [[modle]]",
+            '"modle" is not in the module\'s glossary (did you mean "model"?)',
+        ),
+        (
+            "modules/proef/nl/01-wat-is-een-model.md",
+            "Een [[model]]",
+            "Een ![](plaatje.png)",
+            "points at no lesson",
+        ),
+        (
+            "modules/proef/nl/01-wat-is-een-model.md",
+            "Een [[model]]",
+            "<b>vet</b>",
+            "raw HTML is not part of the format",
+        ),
+        (
+            "quizzes/proef.nl.md",
+            "module: proef",
+            "module: proeff",
+            'module "proeff" in "nl", which does not exist (did you mean "proef"?)',
+        ),
+        (
+            "quizzes/proef.nl.md",
+            "- [x] Van voorbeelden",
+            "- [ ] Van voorbeelden",
+            "the question has no right answer",
+        ),
+        (
+            "quizzes/proef.nl.md",
+            "- [ ] Van niets",
+            "- [x] Van niets",
+            "a single-choice question has 2 right answers",
+        ),
         ("quizzes/proef.nl.md", "draw: 4", "draw: 9", "draw is 9 but the pool has only 4"),
         ("quizzes/proef.nl.md", "pass_mark: 70", "pass_mark: 170", "pass_mark must be a whole"),
-        ("quizzes/proef.nl.md", "objective: oordeel", "objective: oordel",
-         'objective "oordel" is not in the module\'s objectives (did you mean "oordeel"?)'),
+        (
+            "quizzes/proef.nl.md",
+            "objective: oordeel",
+            "objective: oordel",
+            'objective "oordel" is not in the module\'s objectives (did you mean "oordeel"?)',
+        ),
         ("quizzes/proef.nl.md", "type: multiple", "type: multi", 'unknown question type "multi"'),
         ("quizzes/proef.nl.md", "explanation: De mens", "De mens", "lacks an explanation"),
         ("quizzes/proef.nl.md", "- [ ] Niet waar", "- [ ] Misschien", "exactly two options"),
-        ("paths/basis.nl.md", "modules: [proef]", "modules: [proef, geen]",
-         'module "geen" does not exist'),
+        (
+            "paths/basis.nl.md",
+            "modules: [proef]",
+            "modules: [proef, geen]",
+            'module "geen" does not exist',
+        ),
     ],
 )
 def test_each_problem_is_reported_with_file_line_and_a_fix(runner, tree, file, old, new, expected):
@@ -146,3 +194,10 @@ def test_validating_one_file_reports_only_that_file(runner, tree):
     assert result.exit_code == 1
     assert all("proef.nl.md" in line for line in problems(result))
     assert validate(runner, tree / "modules").exit_code == 0
+
+
+def test_a_glossary_term_with_display_text_inside_a_table_is_reported(runner, tree):
+    lesson = tree / "modules/proef/nl/02-mens-beslist.md"
+    edit(lesson, "| model | doet een voorstel |", "| [[model|het model]] | doet een voorstel |")
+    output = validate(runner, tree).output
+    assert f"{lesson}:5: in a table, write a glossary term as [[term]]" in output

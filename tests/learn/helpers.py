@@ -11,8 +11,11 @@ from app.services.quizzes import questions_by_id
 
 def open_attempt(user_id: int) -> QuizAttempt:
     db.session.expire_all()
-    return db.session.scalar(sa.select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None)))
+    return db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_(None)
+        )
+    )
 
 
 def answer_fields(attempt: QuizAttempt, index: int, right: bool) -> dict:
@@ -30,10 +33,14 @@ def answer_fields(attempt: QuizAttempt, index: int, right: bool) -> dict:
         return {"answer": [str(shown[i]) for i in chosen]}
     if kind == "order":
         sequence = list(range(len(options))) if right else list(reversed(range(len(options))))
-        return {f"position-{shown[stored]}": str(place + 1) for place, stored in enumerate(sequence)}
+        return {
+            f"position-{shown[stored]}": str(place + 1) for place, stored in enumerate(sequence)
+        }
     if kind == "match":
-        return {f"match-{left}": str(shown[left if right else (left + 1) % len(options)])
-                for left in range(len(options))}
+        return {
+            f"match-{left}": str(shown[left if right else (left + 1) % len(options)])
+            for left in range(len(options))
+        }
     raise AssertionError(kind)
 
 

@@ -17,8 +17,11 @@ from tests.learn.helpers import answer_fields, open_attempt, read_all_lessons, t
 def learner(make, content):
     user = make.user(name="IJsbrand Ærtssen")
     path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "basis"))
-    db.session.add(Assignment(user_id=user.id, path_id=path.id,
-                              deadline=dt.date.today() + dt.timedelta(days=30)))
+    db.session.add(
+        Assignment(
+            user_id=user.id, path_id=path.id, deadline=dt.date.today() + dt.timedelta(days=30)
+        )
+    )
     db.session.commit()
     return user
 
@@ -43,8 +46,10 @@ def test_the_whole_journey_from_login_to_path_certificate(auth, learner):
     page = auth.client.get("/mijn-leren").get_data(as_text=True)
     assert "Afgerond" in page
     issued = db.session.scalars(sa.select(Certificate).order_by(Certificate.id)).all()
-    assert [(c.kind, c.title) for c in issued] == [("module", "Proefmodule over AI"),
-                                                   ("path", "Basis voor iedereen")]
+    assert [(c.kind, c.title) for c in issued] == [
+        ("module", "Proefmodule over AI"),
+        ("path", "Basis voor iedereen"),
+    ]
     completion = db.session.scalar(sa.select(Completion))
     assert completion.module_version.version == "1.0.0" and completion.score == 100.0
     verify = auth.client.get(f"/verify/{issued[1].code}.json").get_json()
@@ -58,8 +63,10 @@ def test_no_page_before_submission_tells_which_options_are_right(auth, learner):
     questions = attempt.module_version.quiz["questions"]
     secrets_ = [q["explanation_html"] for q in questions]
     secrets_ += [o["feedback_html"] for q in questions for o in q["options"] if o["feedback_html"]]
-    pages = [auth.client.get(f"/toets/{attempt.id}/{n}").get_data(as_text=True)
-             for n in range(1, len(attempt.draw) + 1)]
+    pages = [
+        auth.client.get(f"/toets/{attempt.id}/{n}").get_data(as_text=True)
+        for n in range(1, len(attempt.draw) + 1)
+    ]
     pages.append(auth.client.get(f"/toets/{attempt.id}/overzicht").get_data(as_text=True))
     pages.append(auth.client.get("/modules/proef/toets").get_data(as_text=True))
     for page in pages:
@@ -98,7 +105,8 @@ def test_submitting_twice_counts_once(auth, learner):
     assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(Completion.id))) <= 1
     module_certificates = db.session.scalars(
-        sa.select(Certificate).where(Certificate.kind == "module")).all()
+        sa.select(Certificate).where(Certificate.kind == "module")
+    ).all()
     assert len(module_certificates) <= 1
 
 
@@ -112,8 +120,10 @@ def test_two_concurrent_submissions_produce_exactly_one_result(app, learner):
     tabs[0].post("/modules/proef/toets/start")
     attempt = open_attempt(learner.id)
     for index in range(len(attempt.draw)):
-        tabs[0].post(f"/toets/{attempt.id}/{index + 1}",
-                     {**answer_fields(attempt, index, True), "action": "next"})
+        tabs[0].post(
+            f"/toets/{attempt.id}/{index + 1}",
+            {**answer_fields(attempt, index, True), "action": "next"},
+        )
     tokens = [csrf_token(tab.client, "/mijn-leren") for tab in tabs]
     barrier = threading.Barrier(2)
     statuses = []
@@ -121,10 +131,15 @@ def test_two_concurrent_submissions_produce_exactly_one_result(app, learner):
     def submit(tab, token):
         with app.app_context():
             barrier.wait()
-            statuses.append(tab.client.post(f"/toets/{attempt.id}/inleveren",
-                                            data={"csrf_token": token}).status_code)
+            statuses.append(
+                tab.client.post(
+                    f"/toets/{attempt.id}/inleveren", data={"csrf_token": token}
+                ).status_code
+            )
 
-    threads = [threading.Thread(target=submit, args=pair) for pair in zip(tabs, tokens)]
+    threads = [
+        threading.Thread(target=submit, args=pair) for pair in zip(tabs, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -132,8 +147,12 @@ def test_two_concurrent_submissions_produce_exactly_one_result(app, learner):
     assert statuses == [302, 302]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 1
-    assert db.session.scalar(sa.select(sa.func.count(Certificate.id)).where(
-        Certificate.kind == "module")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Certificate.id)).where(Certificate.kind == "module")
+        )
+        == 1
+    )
 
 
 def test_a_crash_half_way_through_submission_writes_nothing(auth, learner, monkeypatch):
@@ -147,8 +166,10 @@ def test_a_crash_half_way_through_submission_writes_nothing(auth, learner, monke
     auth.post("/modules/proef/toets/start")
     attempt = open_attempt(learner.id)
     for index in range(len(attempt.draw)):
-        auth.post(f"/toets/{attempt.id}/{index + 1}",
-                  {**answer_fields(attempt, index, True), "action": "next"})
+        auth.post(
+            f"/toets/{attempt.id}/{index + 1}",
+            {**answer_fields(attempt, index, True), "action": "next"},
+        )
     monkeypatch.setattr(certificates, "issue_for_module", broken)
     monkeypatch.setitem(auth.client.application.config, "PROPAGATE_EXCEPTIONS", False)
     response = auth.post(f"/toets/{attempt.id}/inleveren")

@@ -323,6 +323,16 @@ class Loader:
             return None
         if not "\n".join(lines[first + 1 :]).strip():
             problems.append(Problem(display, first + 1, "the lesson has a title but no text"))
+        for line_number, line in enumerate(lines, start=1):
+            if line.lstrip().startswith("|") and re.search(r"\[\[[^\]]*\|", line):
+                problems.append(
+                    Problem(
+                        display,
+                        line_number,
+                        "in a table, write a glossary term as "
+                        '[[term]] without "|": the "|" would split the cell',
+                    )
+                )
         for line in raw_html_lines(text):
             problems.append(
                 Problem(
