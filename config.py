@@ -52,6 +52,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
     WTF_CSRF_TIME_LIMIT = None  # a long lesson must not make the "mark as read" form expire
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    #: Where rate-limit counters live; set to redis://... when running more than one app server.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Public certificate verification, per client address.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
 
 class DevelopmentConfig(Config):

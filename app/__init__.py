@@ -20,12 +20,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.extensions import csrf, db, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.i18n import init_babel
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     init_babel(app)
     from app import models  # noqa: F401 - registers every table with SQLAlchemy's metadata
@@ -37,12 +38,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
+    from app.hr.routes import bp as hr_bp
     from app.learn.routes import bp as learn_bp
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
     from app.quiz.routes import bp as quiz_bp
 
-    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, certificates_bp):
+    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, certificates_bp, hr_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -20,7 +20,7 @@ os.environ.setdefault(
 )
 
 from app import create_app  # noqa: E402 - after the test database is chosen
-from app.extensions import db  # noqa: E402
+from app.extensions import db, limiter  # noqa: E402
 from app.models import Organisation, OrgUnit, Role, User  # noqa: E402
 from app.services.content.loader import Loader  # noqa: E402
 from app.services.content.publish import sync  # noqa: E402
@@ -59,6 +59,7 @@ def app() -> Flask:
 def clean_database(app: Flask):
     """Every test starts with empty tables and an app context."""
     with app.app_context():
+        limiter.reset()  # rate-limit counters must not leak from one test into the next
         yield
         db.session.rollback()
         db.session.remove()

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 
 from app.auth.decorators import can_see_person
-from app.extensions import db
+from app.extensions import db, limiter
 from app.i18n import current_language
 from app.models import Certificate, User
 from app.services import certificates
@@ -71,7 +71,12 @@ def _verification(code: str) -> tuple[dict, Certificate | None]:
     }, certificate
 
 
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
 @bp.route("/verify/<code>")
+@limiter.limit(_verify_limit)
 def verify(code: str) -> Response | str:
     if code.endswith(".json"):
         data, _ = _verification(code.removesuffix(".json"))
@@ -86,6 +91,7 @@ def verify(code: str) -> Response | str:
 
 
 @bp.route("/verify", methods=["GET"])
+@limiter.limit(_verify_limit)
 def verify_form() -> str:
     code = request.args.get("code", "").strip()
     data = _verification(code)[0] if code else None
