@@ -205,21 +205,16 @@ class LearnerOverview:
                 sa.select(ModuleProgress).where(ModuleProgress.user_id == user.id)
             )
         }
-        self.completions: dict[int, Completion] = {}
-        for completion in db.session.scalars(
-            sa.select(Completion)
+        #: Per module: the newest completion, with the language and major version it was in.
+        self.completions: dict[int, tuple[Completion, str, int]] = {}
+        rows = db.session.execute(
+            sa.select(Completion, ModuleVersion.language, ModuleVersion.major)
+            .join(ModuleVersion, Completion.module_version_id == ModuleVersion.id)
             .where(Completion.user_id == user.id)
-            .order_by(Completion.completed_at)
-        ):
-            self.completions[completion.module_id] = completion  # the newest wins
-        self.completed_majors = dict(
-            db.session.execute(
-                sa.select(Completion.module_id, sa.func.max(ModuleVersion.major))
-                .join(ModuleVersion, Completion.module_version_id == ModuleVersion.id)
-                .where(Completion.user_id == user.id)
-                .group_by(Completion.module_id)
-            ).all()
+            .order_by(Completion.completed_at, Completion.id)
         )
+        for completion, language, major in rows:
+            self.completions[completion.module_id] = (completion, language, major)
         self.lesson_counts = dict(
             db.session.execute(
                 sa.select(Lesson.module_version_id, sa.func.count(Lesson.id)).group_by(
@@ -234,7 +229,7 @@ class LearnerOverview:
         if current is None:
             return ModuleState(slug, None, Status.NOT_STARTED)
         progress = self.progress.get(current.module_id)
-        completion = self.completions.get(current.module_id)
+        completed = self.completions.get(current.module_id)
         state = ModuleState(
             slug, current, Status.NOT_STARTED, lessons_total=self.lesson_counts.get(current.id, 0)
         )
@@ -244,17 +239,17 @@ class LearnerOverview:
             state.lessons_read = len(progress.lessons_read)
             state.next_lesson = min(progress.last_lesson_position, max(state.lessons_total, 1))
             state.status = Status.IN_PROGRESS
-        if completion is not None:
+        if completed is not None:
+            completion, language, major = completed
             state.completed_on = completion.completed_at
-            newest_major = max(v.major for v in translations.values())
-            if self.completed_majors.get(current.module_id, 0) < newest_major:
-                state.status = (
-                    Status.IN_PROGRESS
-                    if progress and progress.completed_at is None
-                    else Status.REFRESHER_NEEDED
-                )
-            else:
+            # A major version in the language it was taken in means the law or substance changed.
+            newest = translations.get(language, current)
+            if major >= newest.major:
                 state.status = Status.COMPLETED
+            elif progress is not None and progress.completed_at is None:
+                state.status = Status.IN_PROGRESS
+            else:
+                state.status = Status.REFRESHER_NEEDED
         return state
 
     def paths(self) -> list[PathState]:

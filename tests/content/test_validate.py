@@ -201,3 +201,37 @@ def test_a_glossary_term_with_display_text_inside_a_table_is_reported(runner, tr
     edit(lesson, "| model | doet een voorstel |", "| [[model|het model]] | doet een voorstel |")
     output = validate(runner, tree).output
     assert f"{lesson}:5: in a table, write a glossary term as [[term]]" in output
+
+
+def test_an_impossible_date_is_a_message_not_a_crash(runner, tree):
+    path = tree / "modules/proef/nl/module.md"
+    edit(path, "reviewed: 2026-11-28", "reviewed: 2026-13-01")
+    result = validate(runner, tree)
+    assert result.exit_code == 1
+    assert f"{path}:{line_of(path, 'reviewed')}: a date that does not exist" in result.output
+
+
+def test_text_before_the_first_question_is_reported_and_the_questions_still_read(runner, tree):
+    path = tree / "quizzes/proef.nl.md"
+    edit(
+        path, "## Waarvan leert een model?", "Inleiding zonder kop.\n\n## Waarvan leert een model?"
+    )
+    output = validate(runner, tree).output
+    assert "text before the first question" in output
+    assert "has no questions" not in output
+
+
+def test_raw_html_in_the_module_introduction_and_in_a_quiz_is_reported(runner, tree):
+    edit(tree / "modules/proef/nl/module.md", "Deze module is een proef.", "<b>Proef</b>")
+    edit(tree / "quizzes/proef.nl.md", "Van niets", "Van <i>niets</i>")
+    output = validate(runner, tree).output
+    assert output.count("raw HTML is not part of the format") == 2
+
+
+def test_an_image_from_another_website_is_reported(runner, tree):
+    edit(
+        tree / "modules/proef/nl/01-wat-is-een-model.md",
+        "Een [[model]]",
+        "![Schema](https://example.org/schema.png) Een [[model]]",
+    )
+    assert "is on another website" in validate(runner, tree).output

@@ -161,3 +161,18 @@ def test_my_learning_and_the_lesson_page_stay_a_handful_of_queries(
     after = measure()
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
     assert after[0] <= 12 and after[1] <= 10, after
+
+
+def test_a_major_version_in_the_other_language_does_not_touch_my_completion(
+    auth, learner, tmp_path
+):
+    auth.login(learner)
+    read_all_lessons(auth, "proef")
+    take_quiz(auth, learner.id, "proef", right=True)
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, tree)
+    edit(tree / "modules/proef/en/module.md", "version: 1.0.0", "version: 2.0.0")
+    edit(tree / "modules/proef/en/02-a-person-decides.md", "a person decides.", "people decide.")
+    assert not sync(Loader(tree).load()).problems
+    page = auth.client.get("/mijn-leren").get_data(as_text=True)
+    assert "Afgerond" in page and "Opfrissen nodig" not in page

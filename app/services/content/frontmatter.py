@@ -1,11 +1,15 @@
 """Splits a Markdown file into YAML front matter and body, keeping line numbers for messages."""
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from app.services.content.problems import Problem
+
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @dataclass
@@ -32,6 +36,17 @@ def _key_lines(text: str) -> dict[str, int]:
         for key, _ in node.value
         if isinstance(key, yaml.ScalarNode)
     }
+
+
+def _impossible_date_line(lines: list[str]) -> int:
+    """1-based line (within the front matter) of the first YYYY-MM-DD that is no real date."""
+    for number, line in enumerate(lines, start=1):
+        for match in DATE_RE.finditer(line):
+            try:
+                dt.date.fromisoformat(match.group(0))
+            except ValueError:
+                return number
+    return 0
 
 
 def parse_document(path: str, text: str, *, front_matter_required: bool = True) -> Document:
@@ -69,6 +84,16 @@ def parse_document(path: str, text: str, *, front_matter_required: bool = True) 
     try:
         meta = yaml.safe_load(yaml_text)
         key_lines = _key_lines(yaml_text)
+    except ValueError as error:  # YAML reads 2026-13-01 as a date, and fails
+        line = _impossible_date_line(lines[1:end]) + 1
+        return Document(
+            path,
+            {},
+            {},
+            body,
+            end + 2,
+            [Problem(path, line, f"a date that does not exist ({error}): write YYYY-MM-DD")],
+        )
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

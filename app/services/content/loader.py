@@ -242,6 +242,7 @@ class Loader:
         if not doc.problems:
             module.problems += check_keys(doc, MODULE_KEYS)
             self._check_folder_names(module)
+        module.problems += raw_html_problems(display, doc.body, doc.body_line)
         self._load_lessons_and_assets(module, folder)
         return module
 
@@ -333,15 +334,7 @@ class Loader:
                         '[[term]] without "|": the "|" would split the cell',
                     )
                 )
-        for line in raw_html_lines(text):
-            problems.append(
-                Problem(
-                    display,
-                    line,
-                    "raw HTML is not part of the format: use "
-                    "Markdown (callouts: /// let-op ... ///)",
-                )
-            )
+        problems += raw_html_problems(display, text)
         return ParsedLesson(
             display, number, slug, lines[first][2:].strip(), text, "\n".join(lines[first + 1 :])
         )
@@ -445,6 +438,15 @@ class Loader:
                     "alt text: describe it, ![what the image shows](file)",
                 )
             )
+        for source in context.external_images:
+            problems.append(
+                Problem(
+                    display,
+                    line_of(f"]({source}"),
+                    f'the image "{source}" is on another website, which the app does not load '
+                    "(privacy and security): save the image beside the lesson and link to the file",
+                )
+            )
         for term in context.unknown_terms:
             problems.append(
                 Problem(
@@ -474,6 +476,7 @@ class Loader:
             )
             objectives = set(module.meta.get("objectives") or {}) if module else None
             quiz = parse_quiz(doc, objectives)
+            quiz.problems += raw_html_problems(display, doc.body, doc.body_line)
             expected = f"{quiz.module}.{quiz.language}.md"
             if not doc.problems and path.name != expected:
                 quiz.problems.append(
@@ -569,6 +572,17 @@ class Loader:
                             f'module "{slug}" does not exist{did_you_mean(slug, module_slugs)}',
                         )
                     )
+
+
+def raw_html_problems(display: str, text: str, first_line: int = 1) -> list[Problem]:
+    return [
+        Problem(
+            display,
+            first_line + line - 1,
+            "raw HTML is not part of the format: use Markdown (callouts: /// let-op ... ///)",
+        )
+        for line in raw_html_lines(text)
+    ]
 
 
 def find_content_root(path: Path) -> Path:

@@ -110,6 +110,7 @@ class RenderContext:
     glossary: dict[str, str] = field(default_factory=dict)
     broken_links: list[str] = field(default_factory=list)
     images_without_alt: list[str] = field(default_factory=list)
+    external_images: list[str] = field(default_factory=list)
     unknown_terms: list[str] = field(default_factory=list)
 
 
@@ -154,6 +155,8 @@ class LinkTreeprocessor(Treeprocessor):
         if target.startswith(("http://", "https://")):
             if element.tag == "a":
                 element.set("rel", "noopener noreferrer")
+            else:
+                self.context.external_images.append(target)
             return
         resolved = self.context.resolve_link(target)
         if resolved is None:

@@ -50,6 +50,7 @@ class QuestionType:
     option_kind: ClassVar[str] = "task"
     option_hint: ClassVar[str] = 'write options as a task list: "- [x] right" and "- [ ] wrong"'
     shuffle_options: ClassVar[bool] = True
+    always_shuffle: ClassVar[bool] = False
 
     def check(self, raw: RawQuestion) -> list[Problem]:
         """Problems with this question's options, beyond the shared checks."""
@@ -57,7 +58,9 @@ class QuestionType:
         for option in raw.options:
             if option.kind != self.option_kind:
                 problems.append(
-                    Problem(raw.path, option.line, f"a {self.name} question: {self.option_hint}")
+                    Problem(
+                        raw.path, option.line, f"a question of type {self.name}: {self.option_hint}"
+                    )
                 )
         if len(raw.options) < 2:
             problems.append(Problem(raw.path, raw.line, "a question needs at least two options"))
@@ -67,7 +70,7 @@ class QuestionType:
         self, question: dict[str, Any], rng: random.Random, shuffle: bool
     ) -> list[int]:
         order = list(range(len(question["options"])))
-        if shuffle and self.shuffle_options:
+        if self.always_shuffle or (shuffle and self.shuffle_options):
             rng.shuffle(order)
         return order
 
@@ -188,6 +191,8 @@ class Ordering(QuestionType):
 
     name = "order"
     option_kind = "numbered"
+    #: Shown in the written order, the items would give the answer away.
+    always_shuffle = True
     option_hint = 'write the items as a numbered list in the right order: "1. first", "2. second"'
 
     def read_response(self, question, order, form):
@@ -209,14 +214,9 @@ class Matching(QuestionType):
 
     name = "match"
     option_kind = "pair"
+    #: Unshuffled, each right-hand choice would sit beside its own left-hand item.
+    always_shuffle = True
     option_hint = 'write each pair as "- left = right"'
-
-    def option_order(self, question, rng, shuffle):
-        order = list(range(len(question["options"])))
-        rng.shuffle(
-            order
-        )  # the right-hand choices are always shuffled, or the answer is given away
-        return order
 
     def public_view(self, question, order):
         view = super().public_view(question, order)

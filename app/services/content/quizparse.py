@@ -59,7 +59,7 @@ def _split_questions(
             blocks.append((number, line[3:].strip(), []))
         elif blocks:
             blocks[-1][2].append((number, line))
-        elif line.strip():
+        elif line.strip() and not problems:
             problems.append(
                 Problem(
                     doc.path,
@@ -67,7 +67,6 @@ def _split_questions(
                     'text before the first question: start each question with a heading "## "',
                 )
             )
-            break
     return blocks, problems
 
 

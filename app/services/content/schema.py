@@ -96,10 +96,10 @@ def is_sources(value: Any) -> str | None:
         return "must be a list of sources, each with title and url"
     for index, source in enumerate(value, start=1):
         if not isinstance(source, dict) or not isinstance(source.get("title"), str):
-            return f"source {index} needs a title"
+            return f"entry {index} needs a title"
         url = source.get("url")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            return f"source {index} needs a url starting with https://"
+            return f"entry {index} needs a url starting with https://"
     return None
 
 
