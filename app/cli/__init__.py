@@ -6,7 +6,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from app.cli.content import content_cli
     from app.cli.demo import demo_cli
-    from app.cli.users import users_cli
+    from app.cli.users import units_cli, users_cli
 
-    for group in (content_cli, users_cli, demo_cli):
+    for group in (content_cli, users_cli, units_cli, demo_cli):
         app.cli.add_command(group)

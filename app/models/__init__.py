@@ -3,6 +3,7 @@
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
+from app.models.hr import AssignmentRule, ImportBatch, UserJobRole
 from app.models.org import Organisation, OrgUnit
 from app.models.progress import (
     Assignment,
@@ -16,6 +17,9 @@ from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
     "Assignment",
+    "AssignmentRule",
+    "ImportBatch",
+    "UserJobRole",
     "AuditEvent",
     "Certificate",
     "Completion",

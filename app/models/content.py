@@ -124,7 +124,6 @@ class LearningPath(db.Model):
     validity_months: Mapped[int]
     #: Per language: {"title": ..., "description_html": ...}.
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON)
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
     source_files: Mapped[dict[str, str]] = mapped_column(sa.JSON)
 
     def __repr__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.org import Organisation, OrgUnit
+
+if TYPE_CHECKING:
+    from app.models.hr import UserJobRole
 
 
 def utcnow() -> datetime:
@@ -62,9 +66,14 @@ class User(UserMixin, db.Model):
     hr_scopes: Mapped[list[HrScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    job_roles: Mapped[list[UserJobRole]] = relationship(cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+    @property
+    def job_role_names(self) -> list[str]:
+        return sorted(role.job_role for role in self.job_roles)
 
     @staticmethod
     def normalise_email(email: str) -> str:

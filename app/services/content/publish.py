@@ -182,7 +182,7 @@ def _sync_path_translation(parsed: ParsedPath, report: SyncReport, dry_run: bool
     if dry_run:
         return
     if path is None:
-        path = LearningPath(slug=meta["slug"], translations={}, source_files={}, content_hash="")
+        path = LearningPath(slug=meta["slug"], translations={}, source_files={})
         db.session.add(path)
     # Paths are not versioned: certificates copy what they need at issue time.
     path.module_slugs = meta["modules"]

@@ -1,0 +1,79 @@
+"""What HR manages: people's job roles, assignment rules, uploaded imports awaiting approval."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.content import LearningPath
+from app.models.org import OrgUnit
+from app.models.user import utcnow
+
+
+class UserJobRole(db.Model):
+    """A job role someone holds (e.g. "beleidsmedewerker"); assignment rules select on it."""
+
+    __tablename__ = "user_job_roles"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "job_role", name="uq_user_job_roles_user_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Lower-cased, as written in the HR export.
+    job_role: Mapped[str] = mapped_column(sa.String(100), index=True)
+
+    def __repr__(self) -> str:
+        return f"<UserJobRole {self.job_role} of user {self.user_id}>"
+
+
+class AssignmentRule(db.Model):
+    """Assigns a learning path to everyone with a job role and/or in a unit subtree."""
+
+    __tablename__ = "assignment_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    path_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_paths.id"))
+    #: Null: any job role.
+    job_role: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Null: the whole organisation; otherwise this unit and everything below it.
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_units.id"))
+    #: A fixed deadline, or ...
+    deadline_on: Mapped[date | None]
+    #: ... this many days after the person is assigned.
+    deadline_days: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    path: Mapped[LearningPath] = relationship()
+    unit: Mapped[OrgUnit | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AssignmentRule path {self.path_id} role {self.job_role} unit {self.unit_id}>"
+
+
+class ImportBatch(db.Model):
+    """An uploaded employee file, kept until HR approves the preview (not in process memory,
+    so any app server can apply it)."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    deactivate_missing: Mapped[bool] = mapped_column(default=False)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.filename}>"

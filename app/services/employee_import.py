@@ -1,0 +1,344 @@
+"""Importing employees from an HR export (CSV): read messy files, plan the changes, apply them.
+
+Real exports differ: ";" or "," separators, UTF-8 with or without BOM or Windows-1252, headers in
+Dutch or English. Every bad row is reported with its row number and skipped; good rows still land;
+importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from app.extensions import db
+from app.models import Organisation, OrgUnit, Role, RoleGrant, User, UserJobRole
+from app.services import audit
+from app.services.assignments import apply_rules
+
+#: Accepted header names per field, lower-cased; Dutch and English.
+HEADER_NAMES = {
+    "employee_number": {
+        "employee_number",
+        "employee number",
+        "employee id",
+        "personeelsnummer",
+        "medewerkernummer",
+        "personeelsnr",
+        "personeelsnr.",
+    },
+    "email": {"email", "e-mail", "e-mailadres", "emailadres", "email address", "mail"},
+    "name": {"name", "naam", "volledige naam", "full name", "weergavenaam"},
+    "unit": {
+        "unit",
+        "unit code",
+        "eenheid",
+        "afdeling",
+        "afdelingscode",
+        "team",
+        "department",
+        "organisatie-eenheid",
+    },
+    "job_roles": {
+        "job_roles",
+        "job roles",
+        "job role",
+        "role",
+        "roles",
+        "functie",
+        "functies",
+        "rol",
+        "rollen",
+    },
+    "language": {"language", "taal"},
+    "active": {"active", "actief", "in dienst"},
+}
+REQUIRED = ("employee_number", "email", "name")
+TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "actief", "active"}
+FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar", "inactief", "inactive", "uit dienst"}
+LANGUAGES = {
+    "nl": "nl",
+    "nederlands": "nl",
+    "dutch": "nl",
+    "en": "en",
+    "engels": "en",
+    "english": "en",
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (no header, unknown columns); the message says why."""
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    row: int
+    employee_number: str
+    email: str
+    name: str
+    unit_code: str | None
+    job_roles: frozenset[str]
+    language: str
+    active: bool
+
+
+@dataclass
+class ImportPlan:
+    """What an import will do, before it does it: the preview HR approves."""
+
+    rows: list[EmployeeRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    create: list[EmployeeRow] = field(default_factory=list)
+    #: (row, {field: (old, new)})
+    update: list[tuple[EmployeeRow, dict[str, tuple[object, object]]]] = field(default_factory=list)
+    unchanged: int = 0
+    deactivate: list[User] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.create) + len(self.update) + len(self.deactivate)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the other encoding Excel writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_rows(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, str]]]:
+    """Parses the file; returns good rows and (row number, reason) for bad ones.
+
+    Row numbers are as a spreadsheet shows them: the header is row 1.
+    """
+    text = decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("the file is empty") from None
+    columns = _map_header(header)
+    # Several job roles share one cell: "|" always separates them, "," too unless it is the column
+    # separator.
+    role_separators = "|" if delimiter == "," else ",|"
+    rows, errors, seen_numbers, seen_emails = [], [], {}, {}
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        try:
+            row = _read_row(number, cells, columns, role_separators)
+        except ValueError as error:
+            errors.append((number, str(error)))
+            continue
+        if row.employee_number in seen_numbers:
+            errors.append(
+                (
+                    number,
+                    f"employee number {row.employee_number} is also on row "
+                    f"{seen_numbers[row.employee_number]}",
+                )
+            )
+            continue
+        if row.email in seen_emails:
+            errors.append((number, f"email {row.email} is also on row {seen_emails[row.email]}"))
+            continue
+        seen_numbers[row.employee_number] = number
+        seen_emails[row.email] = number
+        rows.append(row)
+    return rows, errors
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    columns = {}
+    for index, name in enumerate(header):
+        key = name.strip().strip('"').lower()
+        for field_name, names in HEADER_NAMES.items():
+            if key in names and field_name not in columns:
+                columns[field_name] = index
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise ImportFileError(
+            f"the header (row 1) lacks the column(s) {', '.join(missing)}; found: "
+            f"{', '.join(h.strip() for h in header)}. Accepted names, e.g.: personeelsnummer/"
+            "employee_number, e-mailadres/email, naam/name, afdeling/unit, functie/job_roles, "
+            "taal/language, actief/active"
+        )
+    return columns
+
+
+def _read_row(
+    number: int, cells: list[str], columns: dict[str, int], role_separators: str
+) -> EmployeeRow:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    employee_number = cell("employee_number")
+    if not employee_number:
+        raise ValueError("the employee number is empty")
+    try:
+        email = validate_email(cell("email"), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError(f"email {cell('email')!r} is not a valid address") from None
+    name = cell("name")
+    if not name:
+        raise ValueError("the name is empty")
+    language_text = cell("language").lower() or "nl"
+    if language_text not in LANGUAGES:
+        raise ValueError(f"language {cell('language')!r} is not nl or en")
+    active_text = cell("active").lower()
+    if active_text and active_text not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError(f"active {cell('active')!r} is not ja/nee (yes/no)")
+    roles = cell("job_roles")
+    for separator in role_separators:
+        roles = roles.replace(separator, "\n")
+    return EmployeeRow(
+        row=number,
+        employee_number=employee_number,
+        email=email,
+        name=name,
+        unit_code=cell("unit") or None,
+        job_roles=frozenset(r.strip().lower() for r in roles.split("\n") if r.strip()),
+        language=LANGUAGES[language_text],
+        active=active_text not in FALSE_WORDS,
+    )
+
+
+def plan_import(organisation: Organisation, data: bytes, *, deactivate_missing: bool) -> ImportPlan:
+    """Compares the file with the database; changes nothing."""
+    rows, errors = read_rows(data)
+    plan = ImportPlan(errors=errors)
+    units = dict(
+        db.session.execute(
+            sa.select(OrgUnit.code, OrgUnit.id).where(OrgUnit.organisation_id == organisation.id)
+        ).all()
+    )
+    existing = {
+        u.employee_number: u
+        for u in db.session.scalars(sa.select(User).where(User.organisation_id == organisation.id))
+    }
+    email_owner = dict(db.session.execute(sa.select(User.email, User.id)).all())
+    roles_of: dict[int, set[str]] = {}
+    for user_id, job_role in db.session.execute(
+        sa.select(UserJobRole.user_id, UserJobRole.job_role)
+        .join(User)
+        .where(User.organisation_id == organisation.id)
+    ):
+        roles_of.setdefault(user_id, set()).add(job_role)
+    for row in rows:
+        if row.unit_code is not None and row.unit_code not in units:
+            plan.errors.append(
+                (
+                    row.row,
+                    f"unit {row.unit_code!r} does not exist in "
+                    f"{organisation.name}: import the unit tree first",
+                )
+            )
+            continue
+        user = existing.get(row.employee_number)
+        owner = email_owner.get(row.email)
+        if owner is not None and (user is None or owner != user.id):
+            plan.errors.append((row.row, f"email {row.email} already belongs to another person"))
+            continue
+        plan.rows.append(row)
+        if user is None:
+            plan.create.append(row)
+            continue
+        changes = _differences(user, row, units, roles_of.get(user.id, set()))
+        if changes:
+            plan.update.append((row, changes))
+        else:
+            plan.unchanged += 1
+    if deactivate_missing:
+        listed = {row.employee_number for row in rows}
+        plan.deactivate = [
+            u
+            for number, u in existing.items()
+            if u.active and number is not None and number not in listed
+        ]
+    plan.errors.sort()
+    return plan
+
+
+def _differences(
+    user: User, row: EmployeeRow, units: dict[str, int], roles: set[str]
+) -> dict[str, tuple[object, object]]:
+    wanted = {
+        "email": row.email,
+        "name": row.name,
+        "language": row.language,
+        "active": row.active,
+        "unit_id": units.get(row.unit_code) if row.unit_code else None,
+    }
+    changes = {
+        key: (getattr(user, key), value)
+        for key, value in wanted.items()
+        if getattr(user, key) != value
+    }
+    if roles != set(row.job_roles):
+        changes["job_roles"] = (sorted(roles), sorted(row.job_roles))
+    return changes
+
+
+def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | None) -> None:
+    """Carries out a plan in the caller's transaction; then assigns paths by the rules."""
+    units = dict(
+        db.session.execute(
+            sa.select(OrgUnit.code, OrgUnit.id).where(OrgUnit.organisation_id == organisation.id)
+        ).all()
+    )
+    new_users = []
+    for row in plan.create:
+        user = User(
+            organisation_id=organisation.id,
+            employee_number=row.employee_number,
+            email=row.email,
+            name=row.name,
+            language=row.language,
+            active=row.active,
+            unit_id=units.get(row.unit_code) if row.unit_code else None,
+        )
+        user.role_grants.append(RoleGrant(role=Role.LEARNER.value))
+        user.job_roles = [UserJobRole(job_role=role) for role in sorted(row.job_roles)]
+        new_users.append(user)
+    db.session.add_all(new_users)
+    by_number = {
+        u.employee_number: u
+        for u in db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == organisation.id,
+                User.employee_number.in_([row.employee_number for row, _ in plan.update]),
+            )
+        )
+    }
+    for row, changes in plan.update:
+        user = by_number[row.employee_number]
+        for key, (_, value) in changes.items():
+            if key == "job_roles":
+                user.job_roles = [UserJobRole(job_role=role) for role in value]
+            else:
+                setattr(user, key, value)
+        if "active" in changes and not row.active:
+            user.renew_session_token()  # a deactivated person's sessions end now
+    for user in plan.deactivate:
+        user.active = False
+        user.renew_session_token()
+    db.session.flush()
+    assigned = apply_rules(organisation.id)
+    audit.record(
+        "users.import",
+        actor=actor,
+        target=f"organisation:{organisation.slug}",
+        created=len(plan.create),
+        updated=len(plan.update),
+        unchanged=plan.unchanged,
+        deactivated=len(plan.deactivate),
+        rejected=len(plan.errors),
+        assigned=assigned,
+    )
