@@ -1,4 +1,4 @@
-"""Fills empty English msgstr entries from a JSON file {dutch: english}; keeps existing ones.
+"""Fills empty or fuzzy English msgstr entries from a JSON file {dutch: english}.
 
 Usage: python scripts/fill_translations.py translations.json
 """
@@ -20,10 +20,10 @@ def main(source: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if not message.string and message.id in translations:
+        if (not message.string or message.fuzzy) and message.id in translations:
             message.string = translations[message.id]
             message.flags.discard("fuzzy")
-        if not message.string:
+        if not message.string or message.fuzzy:
             missing.append(message.id)
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=100)

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class RevokeForm(FlaskForm):
@@ -9,3 +10,38 @@ class RevokeForm(FlaskForm):
         _l("Reden van intrekken"),
         validators=[DataRequired(_l("Geef een reden op.")), Length(max=500)],
     )
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(
+        _l("Bestand met medewerkers (CSV)"), validators=[FileRequired(_l("Kies een bestand."))]
+    )
+    deactivate_missing = BooleanField(
+        _l("Dit is een volledige export: zet mensen die er niet in staan op inactief")
+    )
+
+
+class ConfirmForm(FlaskForm):
+    pass
+
+
+class AssignmentRuleForm(FlaskForm):
+    path_id = SelectField(_l("Leerroute"), coerce=int)
+    job_role = StringField(
+        _l("Functie (leeg: alle functies)"), validators=[Optional(), Length(max=100)]
+    )
+    unit_id = SelectField(_l("Afdeling (met alles eronder)"), coerce=int)
+    deadline_on = DateField(_l("Deadline (datum)"), validators=[Optional()])
+    deadline_days = IntegerField(
+        _l("Of: aantal dagen na toewijzen"), validators=[Optional(), NumberRange(min=1, max=3650)]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.deadline_on.data and self.deadline_days.data:
+            self.deadline_days.errors.append(
+                _l("Kies een datum of een aantal dagen, niet allebei.")
+            )
+            return False
+        return True

@@ -1,4 +1,4 @@
-"""HR pages: a person's record, revoking certificates, all certificates of a unit as a ZIP."""
+"""HR pages: dashboards, imports, assignment rules, exports, a person's record, certificates."""
 
 import re
 
@@ -11,6 +11,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     stream_with_context,
     url_for,
 )
@@ -19,10 +20,21 @@ from flask_login import current_user
 
 from app.auth.decorators import can_see_person, person_in_scope, roles_required
 from app.extensions import db
-from app.hr.forms import RevokeForm
+from app.hr.forms import AssignmentRuleForm, ConfirmForm, ImportUploadForm, RevokeForm
 from app.i18n import current_language
-from app.models import Certificate, OrgUnit, Role, User
-from app.services import audit, certificates
+from app.models import (
+    AssignmentRule,
+    Certificate,
+    HrScope,
+    ImportBatch,
+    LearningPath,
+    Organisation,
+    OrgUnit,
+    Role,
+    User,
+)
+from app.models.user import utcnow
+from app.services import assignments, audit, certificates, charts, employee_import, exports, reports
 from app.services.certificate_pdf import certificate_pdf
 from app.services.scope import descendant_unit_ids, units_in_scope
 from app.services.zipstream import stream_zip
@@ -110,3 +122,170 @@ def unit_certificates_zip(unit_id: int) -> Response:
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _root_units() -> set[int]:
+    """The units at the top of the viewer's scope: the organisation's roots for an admin."""
+    if current_user.has_role(Role.ADMIN):
+        return set(
+            db.session.scalars(
+                sa.select(OrgUnit.id).where(
+                    OrgUnit.organisation_id == current_user.organisation_id,
+                    OrgUnit.parent_id.is_(None),
+                )
+            )
+        )
+    return set(
+        db.session.scalars(sa.select(HrScope.unit_id).where(HrScope.user_id == current_user.id))
+    )
+
+
+def _scope_ids() -> set[int]:
+    return descendant_unit_ids(current_user.organisation_id, _root_units())
+
+
+@bp.route("/")
+@roles_required(*HR_ROLES)
+def dashboard() -> str:
+    roots = _root_units()
+    figures = reports.dashboard(current_user.organisation_id, roots, language=current_language())
+    return render_template(
+        "hr/dashboard.html", figures=figures, unit=None, chart=charts.bar_chart(figures.weeks)
+    )
+
+
+@bp.route("/eenheden/<int:unit_id>")
+@roles_required(*HR_ROLES)
+def unit(unit_id: int) -> str:
+    unit = _unit_in_scope(unit_id)
+    children = {child.id for child in unit.children} or {unit.id}
+    figures = reports.dashboard(unit.organisation_id, children, language=current_language())
+    figures.total.label = unit.name
+    return render_template(
+        "hr/dashboard.html", figures=figures, unit=unit, chart=charts.bar_chart(figures.weeks)
+    )
+
+
+@bp.route("/export.csv")
+@roles_required(*HR_ROLES)
+def export_csv() -> Response:
+    """Completion per employee in the viewer's scope (or one unit of it), streamed."""
+    unit_id = request.args.get("unit", type=int)
+    unit_ids = (
+        descendant_unit_ids(current_user.organisation_id, {_unit_in_scope(unit_id).id})
+        if unit_id
+        else _scope_ids()
+    )
+    audit.record("report.export_csv", actor=current_user, target=f"units:{len(unit_ids)}")
+    db.session.commit()
+    return Response(
+        stream_with_context(exports.stream_csv(exports.completion_rows(unit_ids))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="voortgang.csv"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*HR_ROLES)
+def import_upload() -> str | Response:
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        batch = ImportBatch(
+            organisation_id=current_user.organisation_id,
+            uploaded_by_id=current_user.id,
+            filename=form.file.data.filename or "",
+            data=data,
+            deactivate_missing=form.deactivate_missing.data,
+        )
+        db.session.add(batch)
+        db.session.commit()
+        return redirect(url_for("hr.import_preview", batch_id=batch.id))
+    return render_template("hr/import.html", form=form), 400 if form.errors else 200
+
+
+def _own_batch(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.organisation_id != current_user.organisation_id:
+        abort(404)
+    return batch
+
+
+@bp.route("/import/<int:batch_id>", methods=["GET", "POST"])
+@roles_required(*HR_ROLES)
+def import_preview(batch_id: int) -> str | Response:
+    """Shows what the upload would change; applies it when HR confirms."""
+    batch = _own_batch(batch_id)
+    organisation = db.session.get(Organisation, batch.organisation_id)
+    try:
+        plan = employee_import.plan_import(
+            organisation, batch.data, deactivate_missing=batch.deactivate_missing
+        )
+    except employee_import.ImportFileError as error:
+        flash(_("Het bestand kan niet worden gelezen: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("hr.import_upload"))
+    form = ConfirmForm()
+    if batch.applied_at is None and form.validate_on_submit():
+        employee_import.apply_import(organisation, plan, current_user)
+        batch.applied_at = utcnow()
+        db.session.commit()
+        flash(
+            _(
+                "De import is verwerkt: %(created)s nieuw, %(updated)s gewijzigd, %(off)s op "
+                "inactief.",
+                created=len(plan.create),
+                updated=len(plan.update),
+                off=len(plan.deactivate),
+            ),
+            "success",
+        )
+        return redirect(url_for("hr.dashboard"))
+    return render_template("hr/import_preview.html", batch=batch, plan=plan, form=form)
+
+
+@bp.route("/toewijzingen", methods=["GET", "POST"])
+@roles_required(*HR_ROLES)
+def rules() -> str | Response:
+    form = AssignmentRuleForm()
+    form.path_id.choices = [
+        (p.id, p.title(current_language()))
+        for p in db.session.scalars(sa.select(LearningPath).order_by(LearningPath.slug))
+    ]
+    scope_units = db.session.scalars(
+        sa.select(OrgUnit).where(OrgUnit.id.in_(_scope_ids())).order_by(OrgUnit.name)
+    ).all()
+    form.unit_id.choices = [(u.id, u.name) for u in scope_units]
+    if current_user.has_role(Role.ADMIN):
+        form.unit_id.choices.insert(0, (0, _("Hele organisatie")))
+    if form.validate_on_submit():
+        rule = AssignmentRule(
+            organisation_id=current_user.organisation_id,
+            path_id=form.path_id.data,
+            job_role=(form.job_role.data or "").strip().lower() or None,
+            unit_id=form.unit_id.data or None,
+            deadline_on=form.deadline_on.data,
+            deadline_days=form.deadline_days.data,
+            created_by_id=current_user.id,
+        )
+        db.session.add(rule)
+        db.session.flush()
+        count = assignments.apply_rules(current_user.organisation_id)
+        audit.record(
+            "assignment_rule.create", actor=current_user, target=f"rule:{rule.id}", assigned=count
+        )
+        db.session.commit()
+        flash(
+            _("De toewijzing is opgeslagen. %(n)s medewerkers kregen de leerroute.", n=count),
+            "success",
+        )
+        return redirect(url_for("hr.rules"))
+    visible = [
+        rule
+        for rule in db.session.scalars(
+            sa.select(AssignmentRule)
+            .where(AssignmentRule.organisation_id == current_user.organisation_id)
+            .order_by(AssignmentRule.id)
+        )
+        if rule.unit_id is None or rule.unit_id in _scope_ids()
+    ]
+    return render_template("hr/rules.html", form=form, rules=visible), 400 if form.errors else 200

@@ -1,0 +1,168 @@
+"""HR pages: dashboard figures in scope, drill-down, upload with preview, rules, CSV export."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Assignment, AssignmentRule, HrScope, LearningPath, OrgUnit, Role, User
+from app.services import certificates
+from tests.conftest import Auth
+
+
+@pytest.fixture
+def org(make, content):
+    """Gemeente A: root GEM with teams A and B; HR scoped to team A; one more organisation."""
+    organisation = make.organisation()
+    root = make.unit(organisation, "GEM")
+    team_a = make.unit(organisation, "A", parent=root)
+    team_b = make.unit(organisation, "B", parent=root)
+    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "basis"))
+    people = {}
+    for name, unit in (("Anna", team_a), ("Aart", team_a), ("Bea", team_b)):
+        people[name] = make.user(name=name, unit=unit, email=f"{name.lower()}@example.org")
+        deadline = dt.date.today() + dt.timedelta(days=-1 if name == "Aart" else 30)
+        db.session.add(Assignment(user_id=people[name].id, path_id=path.id, deadline=deadline))
+    db.session.commit()
+    certificates.issue_for_path(people["Anna"], path)
+    hr = make.user(Role.HR, email="hr@example.org", name="HR A", unit=team_a)
+    db.session.add(HrScope(user_id=hr.id, unit_id=team_a.id))
+    other = make.organisation("gemeente-b", "Gemeente B")
+    make.user(
+        name="Vreemde", organisation=other, unit=make.unit(other, "X"), email="vreemd@example.org"
+    )
+    db.session.commit()
+    return {
+        "organisation": organisation,
+        "root": root,
+        "a": team_a,
+        "b": team_b,
+        "hr": hr,
+        "path": path,
+        **people,
+    }
+
+
+def session_for(app, user) -> Auth:
+    auth = Auth(app.test_client())
+    auth.login(user)
+    return auth
+
+
+def test_hr_sees_figures_for_their_scope_only(app, org, count_queries):
+    hr = session_for(app, org["hr"])
+    with count_queries() as counter:
+        page = hr.client.get("/hr/").get_data(as_text=True)
+    assert "Unit A" in page and "Unit B" not in page and "Vreemde" not in page
+    assert "<dt>Medewerkers</dt><dd>3</dd>" in page  # Anna, Aart and HR A herself
+    assert "<dt>Afgerond</dt><dd>1 (50%)</dd>" in page
+    assert "<dt>Te laat</dt><dd>1</dd>" in page
+    assert '<svg role="img"' in page and "Afgeronde leerroutes per week" in page
+    assert counter.count <= 14
+
+
+def test_admin_drills_down_from_the_organisation_to_a_team(app, org, make):
+    admin = session_for(app, make.user(Role.ADMIN, email="admin@example.org"))
+    page = admin.client.get("/hr/").get_data(as_text=True)
+    assert "Unit GEM" in page
+    page = admin.client.get(f"/hr/eenheden/{org['root'].id}").get_data(as_text=True)
+    assert f'href="/hr/eenheden/{org["a"].id}"' in page and "Unit B" in page
+    assert admin.client.get(f"/hr/eenheden/{org['b'].id}").status_code == 200
+
+
+def test_hr_cannot_open_a_unit_outside_their_scope(app, org):
+    hr = session_for(app, org["hr"])
+    assert hr.client.get(f"/hr/eenheden/{org['b'].id}").status_code == 404
+    assert hr.client.get(f"/hr/mensen/{org['Bea'].id}").status_code == 404
+    assert hr.client.get(f"/hr/export.csv?unit={org['b'].id}").status_code == 404
+
+
+def test_a_learner_cannot_open_hr_pages(app, org):
+    learner = session_for(app, org["Anna"])
+    for path in ("/hr/", "/hr/import", "/hr/toewijzingen", "/hr/export.csv"):
+        assert learner.client.get(path).status_code == 403
+
+
+def test_the_csv_export_is_streamed_scoped_and_safe_in_a_spreadsheet(app, org):
+    org["Aart"].name = '=HYPERLINK("http://evil")'
+    db.session.commit()
+    hr = session_for(app, org["hr"])
+    response = hr.client.get("/hr/export.csv")
+    assert response.is_streamed and response.mimetype == "text/csv"
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert rows[0][:3] == ["personeelsnummer", "naam", "e-mailadres"]
+    names = {row[1]: row for row in rows[1:]}
+    assert set(names) == {"Anna", '\'=HYPERLINK("http://evil")'}
+    assert names["Anna"][6] == "afgerond" and names["Anna"][8].startswith("GL-")
+    assert names['\'=HYPERLINK("http://evil")'][6] == "te laat"
+
+
+def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(app, org):
+    hr = session_for(app, org["hr"])
+    data = (
+        "personeelsnummer;e-mailadres;naam;afdeling\n"
+        "9001;nieuw@example.org;Nieuwe Collega;A\n9002;fout;Fout;A\n"
+    ).encode()
+    response = hr.post(
+        "/hr/import", {"file": (io.BytesIO(data), "export.csv")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    preview = hr.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nieuwe Collega" in preview and "Regel 3" in preview
+    assert db.session.scalar(sa.select(User).where(User.email == "nieuw@example.org")) is None
+    confirmed = hr.post(response.headers["Location"])
+    assert confirmed.status_code == 302
+    assert db.session.scalar(sa.select(User).where(User.email == "nieuw@example.org")) is not None
+    again = hr.post(response.headers["Location"])  # a second confirmation does nothing more
+    assert again.status_code == 200 and "al verwerkt" in again.get_data(as_text=True)
+
+
+def test_an_assignment_rule_assigns_the_path_to_everyone_it_selects(app, org):
+    hr = session_for(app, org["hr"])
+    db.session.execute(sa.delete(Assignment))
+    db.session.commit()
+    response = hr.post(
+        "/hr/toewijzingen",
+        {"path_id": org["path"].id, "unit_id": org["a"].id, "deadline_days": "60", "job_role": ""},
+    )
+    assert response.status_code == 302
+    assigned = set(db.session.scalars(sa.select(Assignment.user_id)))
+    assert assigned == {org["Anna"].id, org["Aart"].id, org["hr"].id}
+    rule = db.session.scalar(sa.select(AssignmentRule))
+    assert rule.deadline_days == 60 and rule.unit_id == org["a"].id
+
+
+def test_a_rule_with_both_a_date_and_days_is_refused_with_a_message(app, org):
+    hr = session_for(app, org["hr"])
+    response = hr.post(
+        "/hr/toewijzingen",
+        {
+            "path_id": org["path"].id,
+            "unit_id": org["a"].id,
+            "deadline_on": "2027-01-01",
+            "deadline_days": "30",
+        },
+    )
+    assert response.status_code == 400
+    assert "niet allebei" in response.get_data(as_text=True)
+
+
+def test_hr_cannot_pick_a_unit_outside_their_scope_for_a_rule(app, org):
+    hr = session_for(app, org["hr"])
+    response = hr.post(
+        "/hr/toewijzingen",
+        {"path_id": org["path"].id, "unit_id": org["b"].id, "deadline_days": "30"},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(AssignmentRule.id))) == 0
+
+
+def test_units_in_other_organisations_are_never_shown(app, org):
+    hr = session_for(app, org["hr"])
+    other_unit = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "X"))
+    assert hr.client.get(f"/hr/eenheden/{other_unit.id}").status_code == 404
