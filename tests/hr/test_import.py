@@ -76,9 +76,9 @@ def test_importing_the_same_file_twice_changes_nothing(runner, tmp_path, organis
 @pytest.mark.parametrize("separator", [";", ","])
 def test_messy_exports_are_read(runner, tmp_path, organisation, encoding, separator):
     text = (
-        "Employee number{s}Email{s}Name{s}Unit{s}Job roles\n"
-        "2001{s}zoë@example.org{s}Zoë Müller{s}IW{s}jurist|inkoper\n"
-    ).format(s=separator)
+        f"Employee number{separator}Email{separator}Name{separator}Unit{separator}Job roles\n"
+        f"2001{separator}zoë@example.org{separator}Zoë Müller{separator}IW{separator}jurist|inkoper\n"
+    )
     result = import_file(runner, tmp_path, text.encode(encoding))
     assert result.exit_code == 0, result.output
     person = people()["2001"]

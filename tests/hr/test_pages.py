@@ -105,9 +105,9 @@ def test_the_csv_export_is_streamed_scoped_and_safe_in_a_spreadsheet(app, org):
 def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(app, org):
     hr = session_for(app, org["hr"])
     data = (
-        "personeelsnummer;e-mailadres;naam;afdeling\n"
-        "9001;nieuw@example.org;Nieuwe Collega;A\n9002;fout;Fout;A\n"
-    ).encode()
+        b"personeelsnummer;e-mailadres;naam;afdeling\n"
+        b"9001;nieuw@example.org;Nieuwe Collega;A\n9002;fout;Fout;A\n"
+    )
     response = hr.post(
         "/hr/import", {"file": (io.BytesIO(data), "export.csv")}, content_type="multipart/form-data"
     )
