@@ -75,10 +75,9 @@ def test_importing_the_same_file_twice_changes_nothing(runner, tmp_path, organis
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("separator", [";", ","])
 def test_messy_exports_are_read(runner, tmp_path, organisation, encoding, separator):
-    text = (
-        f"Employee number{separator}Email{separator}Name{separator}Unit{separator}Job roles\n"
-        f"2001{separator}zoë@example.org{separator}Zoë Müller{separator}IW{separator}jurist|inkoper\n"
-    )
+    header = ["Employee number", "Email", "Name", "Unit", "Job roles"]
+    row = ["2001", "zoë@example.org", "Zoë Müller", "IW", "jurist|inkoper"]
+    text = separator.join(header) + "\n" + separator.join(row) + "\n"
     result = import_file(runner, tmp_path, text.encode(encoding))
     assert result.exit_code == 0, result.output
     person = people()["2001"]
