@@ -1,9 +1,10 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
-from app.models.hr import AssignmentRule, ImportBatch, UserJobRole
+from app.models.hr import AiSystem, AssignmentRule, ImportBatch, UserJobRole
 from app.models.org import Organisation, OrgUnit
 from app.models.progress import (
     Assignment,
@@ -16,6 +17,8 @@ from app.models.progress import (
 from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
+    "AiSystem",
+    "ApiToken",
     "Assignment",
     "AssignmentRule",
     "ImportBatch",

@@ -1,0 +1,33 @@
+"""Bearer tokens for the read-only JSON API, made by an admin and scoped to one organisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.user import utcnow
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    #: What the token is for, e.g. "AFAS koppeling".
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: The first characters of the token, to recognise it in lists; the token itself is not kept.
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    #: SHA-256 of the token: a stolen database does not give working tokens.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… of org {self.organisation_id}>"
