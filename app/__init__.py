@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.hr.routes import bp as hr_bp
@@ -44,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.quiz.routes import bp as quiz_bp
 
-    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, certificates_bp, hr_bp):
+    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, certificates_bp, hr_bp, api_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

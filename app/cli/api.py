@@ -1,0 +1,39 @@
+"""`flask api create-token|revoke-token`: bearer tokens for HR systems."""
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from app.cli.users import _organisation
+from app.extensions import db
+from app.models import ApiToken
+from app.services import api_tokens
+
+api_cli = click.Group("api", help="Tokens for the read-only JSON API.")
+
+
+@api_cli.command("create-token")
+@click.option("--organisation", "organisation_slug", help="Organisation slug.")
+@click.option("--name", required=True, help="What the token is for, e.g. 'AFAS koppeling'.")
+@with_appcontext
+def create_token_command(organisation_slug, name):
+    """Makes a token and prints it once; only its hash is stored."""
+    row, token = api_tokens.create_token(_organisation(organisation_slug), name, actor=None)
+    db.session.commit()
+    click.echo(token)
+    click.echo(
+        f"token {row.id} ({row.prefix}…) for {name}: store it now, it is not shown again", err=True
+    )
+
+
+@api_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id):
+    """Revokes a token by its id."""
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id))
+    if row is None:
+        raise click.ClickException(f"no token with id {token_id}")
+    api_tokens.revoke(row, actor=None)
+    db.session.commit()
+    click.echo(f"token {token_id} revoked")
