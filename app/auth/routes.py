@@ -2,13 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import LoginForm, LogoutForm
-from app.extensions import db
+from app.extensions import db, limiter
 from app.services import audit
 from app.services.users import authenticate
 
@@ -25,7 +34,25 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+def _account_key() -> str:
+    return "login-account:" + request.form.get("email", "").strip().lower()
+
+
+def _failed(response: Response) -> bool:
+    """Only failed sign-ins count towards the limits; a success redirects."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("learn.my_learning"))

@@ -193,3 +193,58 @@ def test_users_create_refuses_a_short_password_and_a_duplicate_email(runner, mak
     assert short.exit_code != 0 and "at least 12" in short.output
     taken = runner.invoke(args=[*args, "--email", "TAKEN@example.org", "--password", "x" * 12])
     assert taken.exit_code != 0 and "already exists" in taken.output
+
+
+def test_failed_logins_are_throttled_per_account(client, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ACCOUNT", "3 per 15 minutes")
+    user = make.user()
+    statuses = []
+    for _ in range(5):
+        token = csrf_token(client)
+        statuses.append(
+            client.post(
+                "/login", data={"email": user.email, "password": "wrong", "csrf_token": token}
+            ).status_code
+        )
+    assert statuses == [400, 400, 400, 429, 429]
+    token = csrf_token(client)
+    blocked = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert blocked.status_code == 429  # even the right password waits
+    other = make.user()
+    token = csrf_token(client)
+    assert (
+        client.post(
+            "/login", data={"email": other.email, "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 302
+    )
+
+
+def test_failed_logins_are_throttled_per_address(client, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ADDRESS", "4 per 15 minutes")
+    statuses = []
+    for number in range(6):
+        token = csrf_token(client)
+        statuses.append(
+            client.post(
+                "/login",
+                data={"email": f"x{number}@example.org", "password": "wrong", "csrf_token": token},
+            ).status_code
+        )
+    assert statuses[:4] == [400] * 4 and statuses[4:] == [429, 429]
+
+
+def test_successful_logins_do_not_count(client, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ACCOUNT", "2 per 15 minutes")
+    user = make.user()
+    for _ in range(4):
+        token = csrf_token(client)
+        assert (
+            client.post(
+                "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+            ).status_code
+            == 302
+        )
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/mijn-leren")})

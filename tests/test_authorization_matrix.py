@@ -1,0 +1,217 @@
+"""Every route, every kind of visitor: the expected status code, in one table.
+
+A route missing from ROUTES fails the suite, so no new route goes out without a decision about
+who may use it. Roles: anonymous; the owner (a learner whose certificate, attempt and record the
+URLs point at); another learner; a trainer; HR scoped to the owner's unit; HR and admin of another
+organisation ("stranger"); an admin of the owner's organisation.
+"""
+
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
+from app.services import certificates
+from tests.conftest import Auth, csrf_token
+from tests.learn.helpers import read_all_lessons, take_quiz
+
+ROLES = ("anonymous", "owner", "learner", "trainer", "hr", "stranger", "admin")
+
+
+def same(code: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, code)
+
+
+def signed_in(code: int, anonymous: int = 302) -> dict[str, int]:
+    return {**same(code), "anonymous": anonymous}
+
+
+def hr_only(hr: int = 200, stranger: int = 200) -> dict[str, int]:
+    return {
+        "anonymous": 302,
+        "owner": 403,
+        "learner": 403,
+        "trainer": 403,
+        "hr": hr,
+        "stranger": stranger,
+        "admin": hr,
+    }
+
+
+def owner_hr_admin(ok: int = 200) -> dict[str, int]:
+    return {
+        "anonymous": 302,
+        "owner": ok,
+        "learner": 404,
+        "trainer": 404,
+        "hr": ok,
+        "stranger": 404,
+        "admin": ok,
+    }
+
+
+def owner_only(owner: int) -> dict[str, int]:
+    return {**same(404), "anonymous": 302, "owner": owner}
+
+
+#: endpoint: (method, url, expected status per role, form data for POSTs)
+ROUTES = {
+    "main.index": ("GET", "/", same(302), None),
+    "main.healthz": ("GET", "/healthz", same(200), None),
+    "main.theme_css": ("GET", "/theme.css", same(404), None),
+    "main.set_language": ("POST", "/language", same(302), {"language": "nl"}),
+    "static": ("GET", "/static/css/app.css", same(200), None),
+    "auth.login": ("GET", "/login", {**same(302), "anonymous": 200}, None),
+    "api.openapi": ("GET", "/api/v1/openapi.json", same(200), None),
+    "api.employees": ("GET", "/api/v1/employees", same(401), None),
+    "api.completions": ("GET", "/api/v1/completions", same(401), None),
+    "api.certificate_list": ("GET", "/api/v1/certificates", same(401), None),
+    "learn.catalogue": ("GET", "/modules", same(200), None),
+    "learn.my_learning": ("GET", "/mijn-leren", signed_in(200), None),
+    "learn.my_data": ("GET", "/mijn-gegevens", signed_in(200), None),
+    "learn.my_data_json": ("GET", "/mijn-gegevens.json", signed_in(200), None),
+    "learn.module": ("GET", "/modules/proef", signed_in(200), None),
+    "learn.lesson": ("GET", "/modules/proef/01-wat-is-een-model", signed_in(200), None),
+    "learn.mark_lesson_read": (
+        "POST",
+        "/modules/proef/01-wat-is-een-model/gelezen",
+        signed_in(302),
+        {},
+    ),
+    "learn.asset": ("GET", "/bestanden/{hash}/geen.png", signed_in(404), None),
+    "quiz.quiz_home": ("GET", "/modules/proef/toets", signed_in(200), None),
+    "quiz.start": ("POST", "/modules/proef/toets/start", signed_in(302), {}),
+    "quiz.question": ("GET", "/toets/{attempt}/1", owner_only(302), None),
+    "quiz.overview": ("GET", "/toets/{attempt}/overzicht", owner_only(302), None),
+    "quiz.result": ("GET", "/toets/{attempt}/resultaat", owner_only(200), None),
+    "quiz.submit": ("POST", "/toets/{attempt}/inleveren", owner_only(302), {}),
+    "certificates.download": ("GET", "/certificaten/{certificate}.pdf", owner_hr_admin(), None),
+    "certificates.transcript": ("GET", "/mensen/{owner}/overzicht.pdf", owner_hr_admin(), None),
+    "certificates.verify": ("GET", "/verify/{code}", same(200), None),
+    "certificates.verify_form": ("GET", "/verify", same(200), None),
+    "hr.dashboard": ("GET", "/hr/", hr_only(), None),
+    "hr.unit": ("GET", "/hr/eenheden/{unit}", hr_only(stranger=404), None),
+    "hr.unit_certificates_zip": (
+        "GET",
+        "/hr/eenheden/{unit}/certificaten.zip",
+        hr_only(stranger=404),
+        None,
+    ),
+    "hr.export_csv": ("GET", "/hr/export.csv", hr_only(), None),
+    "hr.person": ("GET", "/hr/mensen/{owner}", hr_only(stranger=404), None),
+    "hr.revoke": (
+        "POST",
+        "/hr/certificaten/{certificate}/intrekken",
+        hr_only(302, 404),
+        {"reason": "test"},
+    ),
+    "hr.import_upload": ("GET", "/hr/import", hr_only(), None),
+    "hr.import_preview": ("GET", "/hr/import/{batch}", hr_only(stranger=404), None),
+    "hr.rules": ("GET", "/hr/toewijzingen", hr_only(), None),
+    # Last: it ends the session the other requests run in.
+    "auth.logout": ("POST", "/logout", same(302), {}),
+}
+
+
+@pytest.fixture
+def world(make, content, app):
+    organisation = make.organisation()
+    unit = make.unit(organisation, "TEAM")
+    owner = make.user(name="Eigenaar", unit=unit, email="owner@example.org")
+    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "basis"))
+    db.session.add(Assignment(user_id=owner.id, path_id=path.id, deadline=dt.date.today()))
+    db.session.commit()
+    owner_session = Auth(app.test_client())
+    owner_session.login(owner)
+    read_all_lessons(owner_session, "proef")
+    take_quiz(owner_session, owner.id, "proef", right=True)
+    hr = make.user(Role.HR, unit=unit, email="hr@example.org")
+    db.session.add(HrScope(user_id=hr.id, unit_id=unit.id))
+    other = make.organisation("gemeente-b", "Gemeente B")
+    stranger = make.user(
+        Role.HR,
+        Role.ADMIN,
+        organisation=other,
+        email="stranger@example.org",
+        unit=make.unit(other, "TEAM"),
+    )
+    db.session.add(HrScope(user_id=stranger.id, unit_id=stranger.unit_id))
+    batch = ImportBatch(
+        organisation_id=organisation.id,
+        filename="x.csv",
+        data=b"personeelsnummer;e-mailadres;naam\n1;a@example.org;A\n",
+    )
+    db.session.add(batch)
+    db.session.commit()
+    certificate = certificates.for_user(owner.id)[0]
+    users = {
+        "owner": owner,
+        "learner": make.user(email="learner@example.org"),
+        "trainer": make.user(Role.TRAINER, email="trainer@example.org"),
+        "hr": hr,
+        "stranger": stranger,
+        "admin": make.user(Role.ADMIN, email="admin@example.org"),
+    }
+    ids = {
+        "owner": owner.id,
+        "unit": unit.id,
+        "certificate": certificate.id,
+        "code": certificate.code,
+        "batch": batch.id,
+        "hash": "0" * 64,
+        "attempt": db.session.scalar(
+            sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)
+        ),
+    }
+    return users, ids
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ROUTES) == set(), "add these routes to ROUTES with their expectations"
+    assert set(ROUTES) - endpoints == set(), "these routes no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_table_says(app, world, role):
+    users, ids = world
+    client = app.test_client()
+    if role != "anonymous":
+        Auth(client).login(users[role])
+    token = csrf_token(client, "/login" if role == "anonymous" else "/mijn-leren")
+    wrong = []
+    for endpoint, (method, url, expected, data) in ROUTES.items():
+        url = url.format(**ids)
+        if method == "POST":
+            response = client.post(url, data={"csrf_token": token, **data})
+        else:
+            response = client.get(url)
+        response.close()  # static files are streamed from disk
+        if response.status_code != expected[role]:
+            wrong.append(
+                f"{endpoint} {method} {url}: {response.status_code}, expected {expected[role]}"
+            )
+        if (
+            role == "anonymous"
+            and expected[role] == 302
+            and endpoint not in ("main.index", "main.set_language")
+        ):
+            assert "/login" in response.headers["Location"], endpoint
+    assert wrong == []
+
+
+def test_a_post_without_csrf_token_is_refused_on_every_form(app, world):
+    users, ids = world
+    auth = Auth(app.test_client())
+    auth.login(users["admin"])
+    for endpoint, (method, url, _, data) in ROUTES.items():
+        if method == "POST":
+            response = auth.client.post(url.format(**ids), data=data)
+            assert response.status_code == 400, endpoint
+    upload = auth.client.post(
+        "/hr/import", data={"file": (io.BytesIO(b"x"), "x.csv")}, content_type="multipart/form-data"
+    )
+    assert upload.status_code == 400
