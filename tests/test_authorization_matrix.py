@@ -65,6 +65,8 @@ ROUTES = {
     "main.set_language": ("POST", "/language", same(302), {"language": "nl"}),
     "static": ("GET", "/static/css/app.css", same(200), None),
     "auth.login": ("GET", "/login", {**same(302), "anonymous": 200}, None),
+    "auth.forgot_password": ("GET", "/wachtwoord-vergeten", same(200), None),
+    "auth.reset_password": ("GET", "/wachtwoord-herstellen/not-a-token", same(400), None),
     "api.openapi": ("GET", "/api/v1/openapi.json", same(200), None),
     "api.employees": ("GET", "/api/v1/employees", same(401), None),
     "api.completions": ("GET", "/api/v1/completions", same(401), None),

@@ -1,5 +1,6 @@
-"""Signing in and out."""
+"""Signing in and out, and choosing a new password after forgetting it."""
 
+import smtplib
 from urllib.parse import urlsplit
 
 from flask import (
@@ -16,10 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth.forms import LoginForm, LogoutForm
+from app.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, ResetPasswordForm
 from app.extensions import db, limiter
-from app.services import audit
-from app.services.users import authenticate
+from app.services import audit, password_reset
+from app.services.users import authenticate, find_by_email
 
 bp = Blueprint("auth", __name__)
 
@@ -86,3 +87,42 @@ def logout() -> Response:
         session.clear()
         flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"])
+def forgot_password() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_by_email(form.email.data)
+        if user is not None and user.active:
+            try:
+                password_reset.send_link(user, current_app.config["PUBLIC_BASE_URL"])
+                db.session.commit()
+            except (smtplib.SMTPException, OSError):
+                db.session.rollback()
+                current_app.logger.exception("password reset mail not sent")
+        # The same answer whether or not the address is known: it must not reveal accounts.
+        flash(
+            _(
+                "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een "
+                "e-mail met een link om een nieuw wachtwoord te kiezen."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    user = password_reset.user_for_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        password_reset.set_password(user, form.password.data)
+        db.session.commit()
+        flash(_("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200

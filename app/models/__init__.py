@@ -4,7 +4,7 @@ from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
-from app.models.hr import AiSystem, AssignmentRule, ImportBatch, UserJobRole
+from app.models.hr import AiSystem, AssignmentRule, ImportBatch, ReminderSent, UserJobRole
 from app.models.org import Organisation, OrgUnit
 from app.models.progress import (
     Assignment,
@@ -37,6 +37,7 @@ __all__ = [
     "Organisation",
     "QuizAnswer",
     "QuizAttempt",
+    "ReminderSent",
     "Role",
     "RoleGrant",
     "User",

@@ -98,3 +98,21 @@ class AiSystem(db.Model):
 
     def __repr__(self) -> str:
         return f"<AiSystem {self.name}>"
+
+
+class ReminderSent(db.Model):
+    """One reminder of a kind to one person on one day: the unique key stops a second one."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "sent_on", name="uq_reminders_sent_user_kind_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: "deadline" for a learner, "digest" for an HR person.
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    sent_on: Mapped[date]
+
+    def __repr__(self) -> str:
+        return f"<ReminderSent {self.kind} to {self.user_id} on {self.sent_on}>"
