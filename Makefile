@@ -48,8 +48,8 @@ test-postgres: install
 	fi
 
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot app
-	$(BIN)/pybabel update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i app/translations/messages.pot -d app/translations
 	$(BIN)/pybabel compile -d app/translations
 
 clean:

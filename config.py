@@ -50,6 +50,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    #: Sign out after this long without a request, and this long after signing in, whatever.
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+    SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(10 * 60 * 60)))
     WTF_CSRF_TIME_LIMIT = None  # a long lesson must not make the "mark as read" form expire
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     #: Where rate-limit counters live; set to redis://... when running more than one app server.

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, ResetPasswordForm
+from app.auth.session import start_session_clock
 from app.extensions import db, limiter
 from app.services import audit, password_reset
 from app.services.users import authenticate, find_by_email
@@ -68,6 +69,7 @@ def login() -> str | Response:
             language = session.get("language")
             session.clear()
             login_user(user)
+            start_session_clock()
             if language and not user.language:
                 user.language = language
             db.session.commit()

@@ -248,3 +248,28 @@ def test_successful_logins_do_not_count(client, make, app, monkeypatch):
             == 302
         )
         client.post("/logout", data={"csrf_token": csrf_token(client, "/mijn-leren")})
+
+
+def test_an_idle_session_is_signed_out(auth, make, monkeypatch):
+    import time
+
+    auth.login(make.user())
+    assert auth.client.get("/mijn-leren").status_code == 200
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = auth.client.get("/mijn-leren")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert "niet actief" in auth.client.get("/login").get_data(as_text=True)
+
+
+def test_a_session_ends_after_the_absolute_limit_even_when_active(auth, make, monkeypatch):
+    import time
+
+    auth.login(make.user())
+    start = time.time()
+    for minutes in range(0, 10 * 60 + 30, 25):  # a request every 25 minutes, never idle
+        monkeypatch.setattr(time, "time", lambda minutes=minutes: start + minutes * 60)
+        status = auth.client.get("/mijn-leren").status_code
+        if minutes <= 10 * 60:
+            assert status == 200, minutes
+    assert status == 302
