@@ -61,6 +61,8 @@ class Config:
     #: Failed sign-ins allowed per account and per client address before a pause.
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 15 minutes")
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "50 per 15 minutes")
+    #: Days after someone leaves before `flask privacy purge` replaces their personal data.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(2 * 365)))
     #: Public certificate verification, per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 

@@ -36,16 +36,28 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
+    from app.evidence.routes import bp as evidence_bp
     from app.hr.routes import bp as hr_bp
     from app.learn.routes import bp as learn_bp
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
     from app.quiz.routes import bp as quiz_bp
 
-    for blueprint in (main_bp, auth_bp, learn_bp, quiz_bp, certificates_bp, hr_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        learn_bp,
+        quiz_bp,
+        certificates_bp,
+        hr_bp,
+        api_bp,
+        evidence_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -34,6 +34,7 @@ def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
+    app.jinja_env.globals["role_label"] = role_label
 
 
 AUDIENCE_LABELS = {
@@ -43,6 +44,18 @@ AUDIENCE_LABELS = {
     "procurement": _l("inkoop"),
     "data-it": _l("data en ICT"),
 }
+
+
+ROLE_LABELS = {
+    "learner": _l("leerling"),
+    "trainer": _l("trainer"),
+    "hr": _l("HR"),
+    "admin": _l("beheerder"),
+}
+
+
+def role_label(code: str) -> str:
+    return str(ROLE_LABELS.get(str(code), code))
 
 
 def audience_label(code: str) -> str:

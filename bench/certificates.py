@@ -3,24 +3,31 @@
 Builds the app on a temp SQLite database with the repository's own course synced, one organisation,
 one unit and 1,000 learners with a module certificate each, then prints:
 
-- the median time of one certificate PDF (certificate_pdf);
-- the time and peak memory of a ZIP of all certificates built the way the HR route builds it:
-  stream_zip over PDFs generated one by one, each chunk counted and dropped;
-- the peak memory when instead every PDF is first kept in a list, and the ratio of the two.
+- the median time of one certificate PDF (certificate_pdf), and the tracemalloc peak of one call;
+- the time and memory of the ZIP of all 1,000 certificates built as the HR route builds it:
+  stream_zip over PDFs made one at a time, each chunk counted and dropped (with --list-pass also
+  with every PDF first kept in a list: that makes all PDFs a second time, doubling the run);
+- ZIP assembly alone, traced: stream_zip over 1,000 PDFs against the same PDFs kept in a list.
 
-Peak memory is measured twice: tracemalloc's peak (Python allocations during the step, in a separate
-pass, because tracing slows the code down) and the growth of the process's ru_maxrss (a high-water
-mark: it only grows when a step goes above every earlier step, so the streaming pass runs first).
+How memory is measured, and why:
 
-    .venv/bin/python bench/certificates.py
+- ru_maxrss delta: every pass runs in a forked child, so each starts from the same process state
+  and none profits from memory another freed; the child reports its peak RSS minus its RSS at the
+  start. RSS only grows past memory the process already has resident, so small steps read low.
+- tracemalloc peak: tracing makes fpdf2 about ten times slower (it parses the font for every PDF),
+  so 1,000 traced PDFs would take half an hour. The traced passes therefore time nothing and make
+  no PDFs: they zip 1,000 fresh copies of the PDFs made for the median. Add the one-call peak for
+  the PDF being made.
+
+    .venv/bin/python bench/certificates.py [--list-pass]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import io
+import multiprocessing
 import random
 import re
 import resource
@@ -29,10 +36,13 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+# Not this folder first on sys.path: bench/http.py would shadow the standard library's `http`.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(ROOT))  # `config` lives at the repository root, outside the app package
 
 import sqlalchemy as sa  # noqa: E402
@@ -144,7 +154,7 @@ def certificates_query() -> sa.Select:
     )
 
 
-def pdf_files() -> Iterator[tuple[str, bytes]]:
+def made_pdfs() -> Iterator[tuple[str, bytes]]:
     """(name in the ZIP, PDF) one at a time, as app.hr.routes.unit_certificates_zip makes them."""
     for certificate in db.session.scalars(certificates_query()):
         name = re.sub(r"[^\w.-]+", "_", certificate.user.name)
@@ -152,18 +162,25 @@ def pdf_files() -> Iterator[tuple[str, bytes]]:
         yield f"{name}/{certificate.serial}.pdf", pdf
 
 
-def zip_streamed() -> int:
+def copied_pdfs(pool: list[bytes], count: int) -> Iterator[tuple[str, bytes]]:
+    """`count` fresh copies of ready PDFs: ZIP assembly without the cost of making PDFs."""
+    for number in range(count):
+        yield f"{number:06d}.pdf", bytes(bytearray(pool[number % len(pool)]))
+
+
+def zip_streamed(files: Iterable[tuple[str, bytes]]) -> int:
     """The ZIP as HR gets it: every chunk counted and dropped, as a response sends it on."""
-    return sum(len(chunk) for chunk in stream_zip(pdf_files()))
-
-
-def zip_from_list() -> int:
-    """The naive alternative: make every PDF first, keep them in a list, then zip the list."""
-    files = list(pdf_files())
     return sum(len(chunk) for chunk in stream_zip(files))
 
 
-def median_pdf_ms(count: int) -> float:
+def zip_from_list(files: Iterable[tuple[str, bytes]]) -> int:
+    """The naive alternative: make every PDF first and keep them in a list, then zip the list."""
+    kept = list(files)
+    return sum(len(chunk) for chunk in stream_zip(kept))
+
+
+def pdf_sample(count: int) -> tuple[list[float], list[bytes]]:
+    """Times of `count` certificate_pdf calls, and the PDFs."""
     certificates = db.session.scalars(
         sa.select(Certificate)
         .options(selectinload(Certificate.user), selectinload(Certificate.module_version))
@@ -171,67 +188,102 @@ def median_pdf_ms(count: int) -> float:
         .limit(count)
     ).all()
     certificate_pdf(certificates[0], ORGANISATION, BASE_URL)  # warm up: fonts, imports
-    times = []
+    times, pdfs = [], []
     for certificate in certificates:
         start = time.perf_counter()
-        certificate_pdf(certificate, ORGANISATION, BASE_URL)
+        pdfs.append(certificate_pdf(certificate, ORGANISATION, BASE_URL))
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return times, pdfs
 
 
-def fresh_session() -> None:
-    """Each pass starts with an empty identity map, so no pass reuses rows another one loaded."""
-    db.session.expunge_all()
-    gc.collect()
+def one_pdf_traced_mb() -> float:
+    certificate = db.session.scalar(sa.select(Certificate).limit(1))
+    tracemalloc.start()
+    certificate_pdf(certificate, ORGANISATION, BASE_URL)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1e6
 
 
 def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def timed_with_rss(step: Callable[[], int]) -> tuple[int, float, float]:
-    """(bytes, seconds, growth of the process's peak RSS in MB); no tracing, so time is real."""
-    fresh_session()
+def measured(step: Callable[[], int], traced: bool) -> dict[str, float]:
+    """Runs in the child: the step's bytes, seconds, ru_maxrss delta and (if traced) peak."""
+    db.session.expunge_all()
+    db.engine.dispose(close=False)  # a forked process must not use its parent's connections
     rss = max_rss_mb()
+    if traced:
+        tracemalloc.start()
     start = time.perf_counter()
     size = step()
-    return size, time.perf_counter() - start, max_rss_mb() - rss
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 1e6 if traced else 0.0
+    return {"bytes": size, "seconds": seconds, "rss": max_rss_mb() - rss, "traced": peak}
 
 
-def traced_peak_mb(step: Callable[[], int]) -> float:
-    """The peak of Python allocations made during the step, in MB."""
-    fresh_session()
-    tracemalloc.start()
-    try:
-        step()
-        return tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
+def _child(connection, step: Callable[[], int], traced: bool) -> None:
+    connection.send(measured(step, traced))
+
+
+def in_child(step: Callable[[], int], traced: bool = False) -> dict[str, float]:
+    """Runs the step in a forked copy of this process: every pass starts from the same state, and
+    its memory figures are its own, not lowered by memory an earlier pass freed."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, step, traced))
+    child.start()
+    result = receiver.recv()
+    child.join()
+    return result
 
 
 # -- reporting -----------------------------------------------------------------------------------
 
+STREAM, KEPT = "stream_zip, chunks dropped", "all PDFs kept in a list"
 
-def report(args: argparse.Namespace) -> None:
+
+def report_pdf(args: argparse.Namespace) -> tuple[list[bytes], float]:
+    """Prints the median PDF time; returns the PDFs and the median in seconds."""
+    times, pdfs = pdf_sample(args.pdfs)
     print(
-        f"median certificate_pdf over {args.pdfs} certificates: {median_pdf_ms(args.pdfs):7.1f} ms"
+        f"certificate_pdf, median of {args.pdfs}: {statistics.median(times) * 1000:.1f} ms"
+        f"   (tracemalloc peak of one call {one_pdf_traced_mb():.1f} MB;"
+        f" PDF {statistics.median(map(len, pdfs)) / 1000:.0f} kB)"
     )
-    # The streaming pass first: ru_maxrss only moves when a step sets a new process-wide peak.
-    stream_size, stream_s, stream_rss = timed_with_rss(zip_streamed)
-    list_size, list_s, list_rss = timed_with_rss(zip_from_list)
-    # The same PDFs both ways; only their creation timestamps may compress a few bytes differently.
-    assert abs(stream_size - list_size) < stream_size / 100
-    stream_peak = traced_peak_mb(zip_streamed)
-    list_peak = traced_peak_mb(zip_from_list)
+    return pdfs, statistics.median(times)
+
+
+def report_route_zip(args: argparse.Namespace, pdf_seconds: float) -> None:
     n = args.certificates
-    print(f"ZIP of {n} certificates ({stream_size / 1e6:.1f} MB):")
-    print(f"  {'':26}{'time':>9}{'cert/s':>9}{'tracemalloc peak':>19}{'ru_maxrss growth':>19}")
-    for label, seconds, peak, rss in (
-        ("stream_zip, chunks dropped", stream_s, stream_peak, stream_rss),
-        ("all PDFs kept in a list", list_s, list_peak, list_rss),
-    ):
-        print(f"  {label:26}{seconds:8.1f}s{n / seconds:9.1f}{peak:16.1f} MB{rss:16.1f} MB")
-    print(f"  peak memory ratio, list / stream (tracemalloc): {list_peak / stream_peak:.1f}x")
+    seconds = pdf_seconds * n * (2 if args.list_pass else 1)
+    print(f"\n(making {n} PDFs per pass: about {seconds:.0f} s in all at the median above)")
+    passes = {STREAM: in_child(lambda: zip_streamed(made_pdfs()))}
+    if args.list_pass:
+        passes[KEPT] = in_child(lambda: zip_from_list(made_pdfs()))
+    size = passes[STREAM]["bytes"]
+    print(f"\nZIP of {n} certificates, PDFs made one by one as the HR route does:", end=" ")
+    print(f"{size / 1e6:.1f} MB")
+    print(f"  {'':28}{'time':>8}{'cert/s':>9}{'ru_maxrss delta':>18}")
+    for label, r in passes.items():
+        print(f"  {label:28}{r['seconds']:7.1f}s{n / r['seconds']:9.1f}{r['rss']:15.1f} MB")
+    if args.list_pass:
+        ratio = passes[KEPT]["rss"] / passes[STREAM]["rss"]
+        print(f"  ratio list / stream, ru_maxrss delta: {ratio:.1f}x")
+    else:
+        print("  (--list-pass also makes the PDFs again for a list: as long again)")
+
+
+def report_assembly(args: argparse.Namespace, pdfs: list[bytes]) -> None:
+    n = args.certificates
+    stream = in_child(lambda: zip_streamed(copied_pdfs(pdfs, n)), traced=True)
+    kept = in_child(lambda: zip_from_list(copied_pdfs(pdfs, n)), traced=True)
+    print(f"\nZIP assembly alone: {n} fresh copies of the {len(pdfs)} PDFs above, traced")
+    print(f"  {'':28}{'tracemalloc peak':>18}{'ru_maxrss delta':>18}")
+    for label, r in ((STREAM, stream), (KEPT, kept)):
+        print(f"  {label:28}{r['traced']:15.1f} MB{r['rss']:15.1f} MB")
+    print(f"  ratio list / stream, tracemalloc peak: {kept['traced'] / stream['traced']:.0f}x")
 
 
 def main() -> None:
@@ -239,6 +291,11 @@ def main() -> None:
     parser.add_argument("--certificates", type=int, default=1000, help="learners, one each")
     parser.add_argument("--pdfs", type=int, default=50, help="PDFs for the median")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--list-pass",
+        action="store_true",
+        help="also make all PDFs into a list, as the route would without streaming (twice as long)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="geletterd-bench-") as temp:
@@ -251,7 +308,9 @@ def main() -> None:
                 f"({time.perf_counter() - start:.1f} s)"
             )
             try:
-                report(args)
+                pdfs, pdf_seconds = report_pdf(args)
+                report_route_zip(args, pdf_seconds)
+                report_assembly(args, pdfs)
             finally:
                 db.session.remove()
                 db.engine.dispose()  # close the file before the temp dir goes

@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
-from app.services import certificates
+from app.models import AiSystem, Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
+from app.services import api_tokens, certificates
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import read_all_lessons, take_quiz
 
@@ -41,6 +41,10 @@ def hr_only(hr: int = 200, stranger: int = 200) -> dict[str, int]:
     }
 
 
+def admin_only(admin: int = 200, stranger: int = 200) -> dict[str, int]:
+    return {**same(403), "anonymous": 302, "stranger": stranger, "admin": admin}
+
+
 def owner_hr_admin(ok: int = 200) -> dict[str, int]:
     return {
         "anonymous": 302,
@@ -61,6 +65,7 @@ def owner_only(owner: int) -> dict[str, int]:
 ROUTES = {
     "main.index": ("GET", "/", same(302), None),
     "main.healthz": ("GET", "/healthz", same(200), None),
+    "main.livez": ("GET", "/livez", same(200), None),
     "main.theme_css": ("GET", "/theme.css", same(404), None),
     "main.set_language": ("POST", "/language", same(302), {"language": "nl"}),
     "static": ("GET", "/static/css/app.css", same(200), None),
@@ -103,6 +108,7 @@ ROUTES = {
         None,
     ),
     "hr.export_csv": ("GET", "/hr/export.csv", hr_only(), None),
+    "hr.export_xlsx": ("GET", "/hr/export.xlsx", hr_only(), None),
     "hr.person": ("GET", "/hr/mensen/{owner}", hr_only(stranger=404), None),
     "hr.revoke": (
         "POST",
@@ -113,6 +119,32 @@ ROUTES = {
     "hr.import_upload": ("GET", "/hr/import", hr_only(), None),
     "hr.import_preview": ("GET", "/hr/import/{batch}", hr_only(stranger=404), None),
     "hr.rules": ("GET", "/hr/toewijzingen", hr_only(), None),
+    "admin.people": ("GET", "/admin/mensen", admin_only(), None),
+    "admin.person": ("GET", "/admin/mensen/{owner}", admin_only(stranger=404), None),
+    "admin.tokens": ("GET", "/admin/api-sleutels", admin_only(), None),
+    "admin.revoke_token": (
+        "POST",
+        "/admin/api-sleutels/{token}/intrekken",
+        admin_only(302, 404),
+        {},
+    ),
+    "admin.audit_log": ("GET", "/admin/logboek", admin_only(), None),
+    "admin.audit_log_csv": ("GET", "/admin/logboek.csv", admin_only(), None),
+    "evidence.report": ("GET", "/hr/verantwoording/", hr_only(), None),
+    "evidence.report_pdf": ("GET", "/hr/verantwoording/rapport.pdf", hr_only(), None),
+    "evidence.report_csv": ("GET", "/hr/verantwoording/rapport.csv", hr_only(), None),
+    "evidence.add_system": (
+        "POST",
+        "/hr/verantwoording/systemen",
+        hr_only(302, 302),
+        {"name": "Chatbot", "purpose": "Vragen beantwoorden", "risk_class": "minimal"},
+    ),
+    "evidence.delete_system": (
+        "POST",
+        "/hr/verantwoording/systemen/{system}/verwijderen",
+        hr_only(302, 404),
+        {},
+    ),
     # Last: it ends the session the other requests run in.
     "auth.logout": ("POST", "/logout", same(302), {}),
 }
@@ -149,6 +181,16 @@ def world(make, content, app):
     db.session.add(batch)
     db.session.commit()
     certificate = certificates.for_user(owner.id)[0]
+    token, _ = api_tokens.create_token(organisation, "koppeling", actor=None)
+    system = AiSystem(
+        organisation_id=organisation.id,
+        name="Chatbot",
+        purpose="Vragen",
+        risk_class="minimal",
+        job_roles=[],
+    )
+    db.session.add(system)
+    db.session.commit()
     users = {
         "owner": owner,
         "learner": make.user(email="learner@example.org"),
@@ -164,6 +206,8 @@ def world(make, content, app):
         "code": certificate.code,
         "batch": batch.id,
         "hash": "0" * 64,
+        "token": token.id,
+        "system": system.id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)
         ),

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.auth.decorators import can_see_person, person_in_scope, roles_required
 from app.extensions import db
@@ -107,11 +108,12 @@ def unit_certificates_zip(unit_id: int) -> Response:
             Certificate.superseded_by_id.is_(None),
         )
         .order_by(User.name, Certificate.id)
+        .options(joinedload(Certificate.user), joinedload(Certificate.module_version))
         .execution_options(yield_per=100)
     )
 
     def files():
-        for certificate in db.session.scalars(statement):
+        for (certificate,) in exports.iterate(statement):
             name = re.sub(r"[^\w.-]+", "_", certificate.user.name)
             pdf = certificate_pdf(certificate, organisation_name, base_url, language)
             yield f"{name}/{certificate.serial}.pdf", pdf
@@ -166,22 +168,40 @@ def unit(unit_id: int) -> str:
     )
 
 
+def _export_units() -> set[int]:
+    """The viewer's scope, or one unit of it with everything below (?unit=<id>)."""
+    unit_id = request.args.get("unit", type=int)
+    if unit_id:
+        return descendant_unit_ids(current_user.organisation_id, {_unit_in_scope(unit_id).id})
+    return _scope_ids()
+
+
 @bp.route("/export.csv")
 @roles_required(*HR_ROLES)
 def export_csv() -> Response:
-    """Completion per employee in the viewer's scope (or one unit of it), streamed."""
-    unit_id = request.args.get("unit", type=int)
-    unit_ids = (
-        descendant_unit_ids(current_user.organisation_id, {_unit_in_scope(unit_id).id})
-        if unit_id
-        else _scope_ids()
-    )
+    """Completion per employee in scope, streamed as CSV."""
+    unit_ids = _export_units()
     audit.record("report.export_csv", actor=current_user, target=f"units:{len(unit_ids)}")
     db.session.commit()
     return Response(
         stream_with_context(exports.stream_csv(exports.completion_rows(unit_ids))),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="voortgang.csv"'},
+    )
+
+
+@bp.route("/export.xlsx")
+@roles_required(*HR_ROLES)
+def export_xlsx() -> Response:
+    """The same export as an Excel workbook."""
+    unit_ids = _export_units()
+    audit.record("report.export_xlsx", actor=current_user, target=f"units:{len(unit_ids)}")
+    db.session.commit()
+    rows = exports.completion_rows(unit_ids)
+    return Response(
+        stream_with_context(exports.stream_xlsx(exports.HEADER, rows)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="voortgang.xlsx"'},
     )
 
 

@@ -32,6 +32,12 @@ def set_language() -> Response:
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 
+@bp.route("/livez")
+def livez() -> tuple[dict[str, str], int]:
+    """The process answers: no database, no session. Also the floor for benchmarks."""
+    return {"status": "ok"}, 200
+
+
 @bp.route("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
     try:

@@ -57,6 +57,11 @@ class User(UserMixin, db.Model):
         sa.String(64), default=lambda: secrets.token_urlsafe(32)
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the account was deactivated (left the organisation); the retention period counts
+    #: from here.
+    deactivated_at: Mapped[datetime | None]
+    #: When personal data was replaced by a pseudonym after the retention period.
+    pseudonymised_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     unit: Mapped[OrgUnit | None] = relationship()
@@ -96,6 +101,13 @@ class User(UserMixin, db.Model):
 
     def renew_session_token(self) -> None:
         self.session_token = secrets.token_urlsafe(32)
+
+    def deactivate(self) -> None:
+        """Ends the account's sessions now; the retention period starts."""
+        if self.active or self.deactivated_at is None:
+            self.deactivated_at = utcnow()
+        self.active = False
+        self.renew_session_token()
 
 
 class RoleGrant(db.Model):

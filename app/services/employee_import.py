@@ -324,11 +324,12 @@ def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | Non
                 user.job_roles = [UserJobRole(job_role=role) for role in value]
             else:
                 setattr(user, key, value)
+        if changes.get("active", (None, False))[1]:
+            user.deactivated_at = None  # back in service
         if "active" in changes and not row.active:
-            user.renew_session_token()  # a deactivated person's sessions end now
+            user.deactivate()  # a deactivated person's sessions end now
     for user in plan.deactivate:
-        user.active = False
-        user.renew_session_token()
+        user.deactivate()
     db.session.flush()
     assigned = apply_rules(organisation.id)
     audit.record(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from openpyxl import Workbook
 
 from app.extensions import db
 from app.models import Assignment, Certificate, LearningPath, OrgUnit, User
@@ -30,6 +32,16 @@ def neutralise(value: object) -> str:
     """A cell a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def iterate(statement: sa.Select) -> Iterator:
+    """Rows of a (server-side, yield_per) query, closing the cursor even when the reader stops
+    early, e.g. a download the client broke off."""
+    result = db.session.execute(statement)
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def completion_rows(unit_ids: set[int], today: dt.date | None = None) -> Iterator[list[str]]:
@@ -69,7 +81,7 @@ def completion_rows(unit_ids: set[int], today: dt.date | None = None) -> Iterato
         .order_by(OrgUnit.name, User.name, LearningPath.slug)
         .execution_options(yield_per=1000)
     )
-    for number, name, email, unit, path, deadline, issued_at, serial in db.session.execute(query):
+    for number, name, email, unit, path, deadline, issued_at, serial in iterate(query):
         if issued_at is not None:
             status = "afgerond"
         elif deadline is not None and deadline < today:
@@ -89,12 +101,13 @@ def completion_rows(unit_ids: set[int], today: dt.date | None = None) -> Iterato
         ]
 
 
-def stream_csv(rows: Iterator[list[object]]) -> Iterator[str]:
-    """CSV text chunk by chunk, with a BOM and ";" so Dutch Excel opens it right."""
+def stream_table(header: list[str], rows: Iterator[list[object]]) -> Iterator[str]:
+    """CSV text chunk by chunk, every cell neutralised, with a BOM and ";" so Dutch Excel opens
+    it right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     buffer.write("\ufeff")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     for count, row in enumerate(rows, start=1):
         writer.writerow([neutralise(cell) for cell in row])
         if count % 500 == 0:
@@ -102,3 +115,23 @@ def stream_csv(rows: Iterator[list[object]]) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def stream_csv(rows: Iterator[list[object]]) -> Iterator[str]:
+    """The completion export: HEADER, then the rows."""
+    return stream_table(HEADER, rows)
+
+
+def stream_xlsx(header: list[str], rows: Iterator[list[object]]) -> Iterator[bytes]:
+    """An XLSX workbook built in write-only mode (rows go to a temporary file as they come, so
+    memory stays flat), then sent in chunks."""
+    with tempfile.TemporaryFile() as spool:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Voortgang")
+        sheet.append(header)
+        for row in rows:
+            sheet.append([neutralise(cell) for cell in row])
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(64 * 1024):
+            yield chunk

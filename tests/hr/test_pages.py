@@ -166,3 +166,17 @@ def test_units_in_other_organisations_are_never_shown(app, org):
     hr = session_for(app, org["hr"])
     other_unit = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "X"))
     assert hr.client.get(f"/hr/eenheden/{other_unit.id}").status_code == 404
+
+
+def test_the_xlsx_export_has_the_same_rows_and_neutralises_formulas(app, org):
+    from openpyxl import load_workbook
+
+    org["Aart"].name = "=1+1"
+    db.session.commit()
+    hr = session_for(app, org["hr"])
+    response = hr.client.get("/hr/export.xlsx")
+    assert response.status_code == 200 and response.is_streamed
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["personeelsnummer", "naam"]
+    assert sorted(row[1] for row in rows[1:]) == ["'=1+1", "Anna"]

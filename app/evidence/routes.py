@@ -1,0 +1,139 @@
+"""The AI Act Art. 4 evidence report ("Art. 4-verantwoording") and the list of AI systems in use.
+
+HR sees the report for their scope, admins for the whole organisation; both may narrow it to a
+unit with ?unit=<id>. Another organisation's units answer 404, as on the other HR pages.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import roles_required
+from app.evidence.forms import RISK_CLASS_LABELS, AiSystemForm
+from app.extensions import db
+from app.hr.forms import ConfirmForm
+from app.hr.routes import _scope_ids, _unit_in_scope
+from app.i18n import current_language
+from app.models import AiSystem, OrgUnit, Role
+from app.services import ai_systems, audit, evidence
+from app.services.certificates import REFRESH_WINDOW
+from app.services.evidence_pdf import evidence_csv, evidence_pdf
+from app.services.scope import descendant_unit_ids
+
+bp = Blueprint("evidence", __name__, url_prefix="/hr/verantwoording")
+HR_ROLES = (Role.HR, Role.ADMIN)
+
+
+def _scope() -> tuple[OrgUnit | None, set[int]]:
+    """The unit asked for with ?unit= (404 outside the viewer's scope), or the whole scope."""
+    unit_id = request.args.get("unit", type=int)
+    if unit_id:
+        unit = _unit_in_scope(unit_id)
+        return unit, descendant_unit_ids(unit.organisation_id, {unit.id})
+    return None, _scope_ids()
+
+
+def _report(unit_ids: set[int]) -> evidence.EvidenceReport:
+    return evidence.build(
+        current_user.organisation, unit_ids, current_user, language=current_language()
+    )
+
+
+def _page(form: AiSystemForm, status: int = 200) -> tuple[str, int]:
+    unit, unit_ids = _scope()
+    scope_ids = _scope_ids() if unit else unit_ids
+    units = db.session.execute(
+        sa.select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope_ids)).order_by(OrgUnit.name)
+    ).all()
+    return render_template(
+        "evidence/report.html",
+        report=_report(unit_ids),
+        unit=unit,
+        units=units,
+        form=form,
+        delete_form=ConfirmForm(),
+        risk_labels=RISK_CLASS_LABELS,
+        refresh_days=REFRESH_WINDOW.days,
+    ), status
+
+
+@bp.route("/")
+@roles_required(*HR_ROLES)
+def report() -> tuple[str, int]:
+    return _page(AiSystemForm())
+
+
+@bp.route("/systemen", methods=["POST"])
+@roles_required(*HR_ROLES)
+def add_system() -> Response | tuple[str, int]:
+    form = AiSystemForm()
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    system = ai_systems.add(
+        current_user.organisation_id,
+        name=form.name.data,
+        purpose=form.purpose.data,
+        risk_class=form.risk_class.data,
+        job_roles=ai_systems.parse_job_roles(form.job_roles.data),
+        register_url=form.register_url.data,
+        actor=current_user,
+    )
+    db.session.commit()
+    flash(_("%(name)s staat nu op de lijst van AI-systemen.", name=system.name), "success")
+    return redirect(url_for("evidence.report", _anchor="ai-systemen"))
+
+
+@bp.route("/systemen/<int:system_id>/verwijderen", methods=["POST"])
+@roles_required(*HR_ROLES)
+def delete_system(system_id: int) -> Response:
+    system = db.session.get(AiSystem, system_id)
+    if system is None or system.organisation_id != current_user.organisation_id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = system.name
+    ai_systems.remove(system, current_user)
+    db.session.commit()
+    flash(_("%(name)s staat niet meer op de lijst van AI-systemen.", name=name), "success")
+    return redirect(url_for("evidence.report", _anchor="ai-systemen"))
+
+
+def _export(kind: str) -> tuple[evidence.EvidenceReport, str]:
+    """The report for the requested scope, with the export audit-logged; and a file name."""
+    unit, unit_ids = _scope()
+    report = _report(unit_ids)
+    target = f"unit:{unit.code}" if unit else f"organisation:{current_user.organisation.slug}"
+    audit.record(
+        f"evidence.export_{kind}",
+        actor=current_user,
+        target=target,
+        units=len(unit_ids),
+        language=current_language(),
+    )
+    db.session.commit()
+    return report, f"art4-verantwoording-{dt.date.today():%Y-%m-%d}.{kind}"
+
+
+@bp.route("/rapport.pdf")
+@roles_required(*HR_ROLES)
+def report_pdf() -> Response:
+    report, filename = _export("pdf")
+    return Response(
+        evidence_pdf(report, current_language()),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/rapport.csv")
+@roles_required(*HR_ROLES)
+def report_csv() -> Response:
+    report, filename = _export("csv")
+    return Response(
+        evidence_csv(report, current_language()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
