@@ -7,6 +7,7 @@ Called once per published version at sync time, never per request.
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ CALLOUT_TITLES = {
     "nl": {"let-op": "Let op", "voorbeeld": "Voorbeeld", "praktijk": "In de praktijk"},
     "en": {"let-op": "Watch out", "voorbeeld": "Example", "praktijk": "In practice"},
 }
+_local = threading.local()
 GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
 RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
 
@@ -117,9 +119,13 @@ class RenderContext:
 class GlossaryTermProcessor(InlineProcessor):
     """[[term]] or [[term|shown text]] links to the term's entry in the module glossary."""
 
-    def __init__(self, pattern: str, context: RenderContext):
+    def __init__(self, pattern: str, extension: ContentExtension):
         super().__init__(pattern)
-        self.context = context
+        self.extension = extension
+
+    @property
+    def context(self) -> RenderContext:
+        return self.extension.context
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 - Markdown's API name
         term, shown = m.group(1).strip(), (m.group(2) or m.group(1)).strip()
@@ -135,9 +141,13 @@ class GlossaryTermProcessor(InlineProcessor):
 class LinkTreeprocessor(Treeprocessor):
     """Points lesson, module and asset links at their URLs; marks external links; checks images."""
 
-    def __init__(self, md: markdown.Markdown, context: RenderContext):
+    def __init__(self, md: markdown.Markdown, extension: ContentExtension):
         super().__init__(md)
-        self.context = context
+        self.extension = extension
+
+    @property
+    def context(self) -> RenderContext:
+        return self.extension.context
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -176,9 +186,9 @@ class ContentExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.register(
-            GlossaryTermProcessor(GLOSSARY_RE, self.context), "glossary", 175
+            GlossaryTermProcessor(GLOSSARY_RE, self), "glossary", 175
         )
-        md.treeprocessors.register(LinkTreeprocessor(md, self.context), "content_links", 1)
+        md.treeprocessors.register(LinkTreeprocessor(md, self), "content_links", 1)
 
 
 @cache
@@ -187,25 +197,40 @@ def _callout_types(language: str) -> list[dict[str, str]]:
     return [{"name": name, "class": name, "title": title} for name, title in titles.items()]
 
 
+def _converter(language: str) -> tuple[markdown.Markdown, ContentExtension]:
+    """One converter per thread and language, reused: building one costs more than most
+    conversions (a quiz renders over a hundred snippets)."""
+    converters = _local.__dict__.setdefault("converters", {})
+    if language not in converters:
+        extension = ContentExtension(RenderContext(language=language))
+        converter = markdown.Markdown(
+            extensions=[
+                "tables",
+                "footnotes",
+                "sane_lists",
+                "toc",
+                "pymdownx.blocks.admonition",
+                extension,
+            ],
+            extension_configs={
+                "pymdownx.blocks.admonition": {"types": _callout_types(language)},
+                "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
+            },
+            output_format="html",
+        )
+        converters[language] = (converter, extension)
+    return converters[language]
+
+
 def render_markdown(text: str, context: RenderContext | None = None) -> str:
     """Markdown → sanitised HTML; fills `context` with broken links, unknown terms, bad images."""
     context = context or RenderContext()
-    converter = markdown.Markdown(
-        extensions=[
-            "tables",
-            "footnotes",
-            "sane_lists",
-            "toc",
-            "pymdownx.blocks.admonition",
-            ContentExtension(context),
-        ],
-        extension_configs={
-            "pymdownx.blocks.admonition": {"types": _callout_types(context.language)},
-            "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
-        },
-        output_format="html",
-    )
-    return sanitise_html(converter.convert(text))
+    converter, extension = _converter(context.language)
+    extension.context = context
+    try:
+        return sanitise_html(converter.reset().convert(text))
+    finally:
+        extension.context = RenderContext(language=context.language)
 
 
 def raw_html_lines(text: str) -> list[int]:
