@@ -185,9 +185,7 @@ class ContentExtension(Extension):
         # Raw HTML is not part of the format: without these it is shown as text, not parsed.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(
-            GlossaryTermProcessor(GLOSSARY_RE, self), "glossary", 175
-        )
+        md.inlinePatterns.register(GlossaryTermProcessor(GLOSSARY_RE, self), "glossary", 175)
         md.treeprocessors.register(LinkTreeprocessor(md, self), "content_links", 1)
 
 
