@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.models import Organisation, OrgUnit, Role, RoleGrant, User, UserJobRole
+from app.models.user import utcnow
 from app.services import audit
 from app.services.assignments import apply_rules
 
@@ -221,7 +223,12 @@ def plan_import(organisation: Organisation, data: bytes, *, deactivate_missing: 
     )
     existing = {
         u.employee_number: u
-        for u in db.session.scalars(sa.select(User).where(User.organisation_id == organisation.id))
+        for u in db.session.scalars(
+            # Roles are not compared: skip loading them for every person.
+            sa.select(User)
+            .where(User.organisation_id == organisation.id)
+            .options(lazyload(User.role_grants))
+        )
     }
     email_owner = dict(db.session.execute(sa.select(User.email, User.id)).all())
     roles_of: dict[int, set[str]] = {}
@@ -286,6 +293,42 @@ def _differences(
     return changes
 
 
+def _create_users(organisation: Organisation, rows: list[EmployeeRow], units: dict[str, int]):
+    """Bulk inserts (one statement per table, not an ORM object per person): 100,000 new
+    people must land within a minute."""
+    if not rows:
+        return
+    new_ids = dict(
+        db.session.execute(
+            sa.insert(User).returning(User.employee_number, User.id),
+            [
+                {
+                    "organisation_id": organisation.id,
+                    "employee_number": row.employee_number,
+                    "email": row.email,
+                    "name": row.name,
+                    "language": row.language,
+                    "active": row.active,
+                    "unit_id": units.get(row.unit_code) if row.unit_code else None,
+                    "deactivated_at": None if row.active else utcnow(),
+                }
+                for row in rows
+            ],
+        ).all()
+    )
+    db.session.execute(
+        sa.insert(RoleGrant),
+        [{"user_id": new_ids[row.employee_number], "role": Role.LEARNER.value} for row in rows],
+    )
+    job_roles = [
+        {"user_id": new_ids[row.employee_number], "job_role": role}
+        for row in rows
+        for role in sorted(row.job_roles)
+    ]
+    if job_roles:
+        db.session.execute(sa.insert(UserJobRole), job_roles)
+
+
 def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | None) -> None:
     """Carries out a plan in the caller's transaction; then assigns paths by the rules."""
     units = dict(
@@ -293,21 +336,7 @@ def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | Non
             sa.select(OrgUnit.code, OrgUnit.id).where(OrgUnit.organisation_id == organisation.id)
         ).all()
     )
-    new_users = []
-    for row in plan.create:
-        user = User(
-            organisation_id=organisation.id,
-            employee_number=row.employee_number,
-            email=row.email,
-            name=row.name,
-            language=row.language,
-            active=row.active,
-            unit_id=units.get(row.unit_code) if row.unit_code else None,
-        )
-        user.role_grants.append(RoleGrant(role=Role.LEARNER.value))
-        user.job_roles = [UserJobRole(job_role=role) for role in sorted(row.job_roles)]
-        new_users.append(user)
-    db.session.add_all(new_users)
+    _create_users(organisation, plan.create, units)
     by_number = {
         u.employee_number: u
         for u in db.session.scalars(

@@ -59,6 +59,9 @@ def test_import_creates_people_with_units_roles_and_language(runner, tmp_path, o
     assert found["1002"].job_role_names == ["beleidsmedewerker", "inkoper"]
     assert found["1001"].unit.code == "IW" and found["1003"].language == "nl"
     assert all(u.password_hash is None for u in found.values())
+    # Bulk-inserted rows still get their per-row defaults: each a session token of its own.
+    assert len({u.session_token for u in found.values()}) == 3
+    assert all(u.created_at and u.roles == {"learner"} for u in found.values())
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "users.import"))
     assert event.detail["created"] == 3
 
