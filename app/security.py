@@ -1,6 +1,6 @@
-"""Baseline HTTP security headers, applied to every response."""
+"""Baseline HTTP security: headers on every response, and input no request may carry."""
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -18,7 +18,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def refuse_nul_bytes() -> None:
+    """A NUL byte is never meaningful input, and PostgreSQL refuses it in text: answer 400
+    instead of failing deep inside a query."""
+    values = [
+        request.path,
+        *request.args.values(),
+        *(value for _, value in request.form.items(multi=True)),
+    ]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_security_headers(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.after_request
     def set_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -85,3 +85,10 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(app):
         "quiz_attempts",
         "certificates",
     } <= tables
+
+
+@pytest.mark.parametrize(
+    "url", ["/modules/a%00b", "/verify?code=%00", "/api/v1/employees?unit=%00"]
+)
+def test_a_nul_byte_anywhere_in_the_request_is_a_400_not_a_crash(client, url):
+    assert client.get(url).status_code == 400

@@ -2,8 +2,13 @@
 
 from typing import Any
 
+MAX_PAGE = 1_000_000
 PAGE_PARAMETERS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",
@@ -13,7 +18,7 @@ PAGE_PARAMETERS = [
         "name": "unit",
         "in": "query",
         "description": "Unit code; includes every unit below it.",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": "^[^\\u0000-\\u001F]*$"},
     },
 ]
 DATE_PARAMETERS = [

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from app.api.openapi import openapi_document
+from app.api.openapi import MAX_PAGE, openapi_document
 from app.extensions import csrf, db
 from app.models import (
     Assignment,
@@ -77,8 +77,8 @@ def _paging() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", 100))
     except ValueError:
         abort(400, "page and per_page must be whole numbers")
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        abort(400, f"page must be 1 or more; per_page from 1 to {MAX_PER_PAGE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        abort(400, f"page must be from 1 to {MAX_PAGE}; per_page from 1 to {MAX_PER_PAGE}")
     return page, per_page
 
 

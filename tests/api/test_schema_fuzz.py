@@ -21,7 +21,12 @@ def test_the_api_keeps_to_its_openapi_document(app, make):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=40,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def conforms(case):
             case.call_and_validate(headers=headers)
 
