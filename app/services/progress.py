@@ -116,8 +116,10 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
     db.session.add(completion)
     db.session.flush()
     certificates.issue_for_module(user, version, completion)
-    for path in paths_containing(version.module.slug, user.id):
-        if path_status(user.id, path) is Status.COMPLETED:
+    paths = paths_containing(version.module.slug, user.id)
+    overview = LearnerOverview(user) if paths else None  # read once for every path
+    for path in paths:
+        if path_status(overview, path) is Status.COMPLETED:
             certificates.issue_for_path(user, path)
     return completion
 
@@ -275,7 +277,5 @@ class LearnerOverview:
         )
 
 
-def path_status(user_id: int, path: LearningPath) -> Status:
-    user = db.session.get(User, user_id)
-    overview = LearnerOverview(user)
+def path_status(overview: LearnerOverview, path: LearningPath) -> Status:
     return combine([overview.module_state(slug).status for slug in path.module_slugs])
