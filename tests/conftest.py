@@ -22,6 +22,7 @@ os.environ.setdefault(
 from app import create_app  # noqa: E402 - after the test database is chosen
 from app.extensions import db, limiter  # noqa: E402
 from app.models import Organisation, OrgUnit, Role, User  # noqa: E402
+from app.services import published  # noqa: E402
 from app.services.content.loader import Loader  # noqa: E402
 from app.services.content.publish import sync  # noqa: E402
 from app.services.users import create_user  # noqa: E402
@@ -52,7 +53,11 @@ def app() -> Flask:
         db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         upgrade()
-    return application
+    yield application
+    # Close pooled connections now: left to the garbage collector at exit, psycopg warns, and
+    # with warnings as errors that fails an otherwise green PostgreSQL run.
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +71,7 @@ def clean_database(app: Flask):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+        published.clear()  # emptied tables hand out the same version ids again (SQLite)
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import Lesson, ModuleProgress, ModuleVersion
 from app.services import certificates, personal_data
-from app.services.catalogue import current_version, current_versions, lesson_titles, pick_language
+from app.services.catalogue import current_version, current_versions, pick_language
 from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
+from app.services.published import PublishedVersion, published
 
 bp = Blueprint("learn", __name__)
 
@@ -46,7 +47,7 @@ def my_learning() -> str:
     )
 
 
-def _reading(slug: str) -> tuple[ModuleVersion, ModuleProgress]:
+def _reading(slug: str) -> tuple[PublishedVersion, ModuleProgress]:
     """The version this learner reads (the one they started, else the current one) and their
     progress on it; 404 when the module does not exist."""
     version = current_version(slug, current_user.language)
@@ -54,11 +55,11 @@ def _reading(slug: str) -> tuple[ModuleVersion, ModuleProgress]:
         abort(404)
     progress = get_or_start_progress(current_user, version)
     if progress.module_version_id != version.id:
-        version = db.session.get(ModuleVersion, progress.module_version_id)
+        version = published(progress.module_version_id)
     return version, progress
 
 
-def _lesson_of(version: ModuleVersion, lesson_slug: str) -> Lesson:
+def _lesson_of(version: PublishedVersion, lesson_slug: str) -> Lesson:
     lesson = db.session.scalar(
         sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
     )
@@ -73,13 +74,8 @@ def module(slug: str) -> str:
     version, progress = _reading(slug)
     db.session.commit()
     read = {r.lesson_id for r in progress.lessons_read}
-    lessons = db.session.execute(
-        sa.select(Lesson.id, Lesson.position, Lesson.slug, Lesson.title)
-        .where(Lesson.module_version_id == version.id)
-        .order_by(Lesson.position)
-    ).all()
     return render_template(
-        "learn/module.html", version=version, progress=progress, lessons=lessons, read=read
+        "learn/module.html", version=version, progress=progress, lessons=version.lessons, read=read
     )
 
 
@@ -91,7 +87,7 @@ def lesson(slug: str, lesson_slug: str) -> str:
     if progress.last_lesson_position != lesson.position:
         progress.last_lesson_position = lesson.position
     db.session.commit()
-    toc = lesson_titles(version.id)
+    toc = [(entry.position, entry.slug, entry.title) for entry in version.lessons]
     index = next(i for i, item in enumerate(toc) if item[0] == lesson.position)
     return render_template(
         "learn/lesson.html",

@@ -12,6 +12,7 @@ from app.models import QuizAttempt
 from app.services import quizzes
 from app.services.catalogue import current_version
 from app.services.progress import get_or_start_progress
+from app.services.published import published
 
 bp = Blueprint("quiz", __name__)
 
@@ -22,7 +23,7 @@ def _version_for(slug: str):
         abort(404)
     progress = get_or_start_progress(current_user, version)
     if progress.module_version_id != version.id:
-        version = progress.module_version
+        version = published(progress.module_version_id)
     if not version.has_quiz:
         abort(404)
     return version
@@ -96,7 +97,7 @@ def question(attempt_id: int, number: int) -> str | Response:
         if action == "next" and number < len(attempt.draw):
             return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number + 1))
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
-    version = attempt.module_version
+    version = published(attempt.module_version_id)
     shown = quizzes.public_question(version, attempt, number - 1)
     saved = attempt.answers_by_question().get(shown["id"])
     return render_template(
@@ -123,13 +124,13 @@ def overview(attempt_id: int) -> str | Response:
         if response not in (None, [], {})
     }
     questions = [
-        quizzes.public_question(attempt.module_version, attempt, i)
+        quizzes.public_question(published(attempt.module_version_id), attempt, i)
         for i in range(len(attempt.draw))
     ]
     return render_template(
         "quiz/overview.html",
         attempt=attempt,
-        version=attempt.module_version,
+        version=published(attempt.module_version_id),
         questions=questions,
         answered=answered,
         form=FlaskForm(),
@@ -153,7 +154,7 @@ def result(attempt_id: int) -> str | Response:
     attempt = _own_attempt(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
-    version = attempt.module_version
+    version = published(attempt.module_version_id)
     return render_template(
         "quiz/result.html",
         attempt=attempt,

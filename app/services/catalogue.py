@@ -1,60 +1,62 @@
-"""Read-only helpers for published content: which version a learner sees, in which language."""
+"""Read-only helpers for published content: which version a learner sees, in which language.
+
+Which version is current is asked of the database on every call (it changes when content is
+published); what a version holds comes from the per-process snapshot cache (it never changes).
+"""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Lesson, Module, ModuleVersion
+from app.models import Module, ModuleVersion
+from app.services.published import PublishedVersion, published, published_many
+
+V = TypeVar("V")
 
 
-def current_versions() -> dict[str, dict[str, ModuleVersion]]:
-    """{slug: {language: current version}} for every published module, in one query."""
+def current_version_ids() -> dict[str, dict[str, int]]:
+    """{slug: {language: id of the current version}}, in module order, from one light query."""
     rows = db.session.execute(
-        sa.select(Module.slug, ModuleVersion)
+        sa.select(Module.slug, ModuleVersion.language, ModuleVersion.id)
         .join(ModuleVersion.module)
         .where(ModuleVersion.is_current)
         .order_by(Module.id)
     )
-    found: dict[str, dict[str, ModuleVersion]] = {}
-    for slug, version in rows:
-        found.setdefault(slug, {})[version.language] = version
+    found: dict[str, dict[str, int]] = {}
+    for slug, language, version_id in rows:
+        found.setdefault(slug, {})[language] = version_id
     return found
 
 
-def pick_language(translations: dict[str, ModuleVersion], language: str) -> ModuleVersion | None:
+def current_versions() -> dict[str, dict[str, PublishedVersion]]:
+    """{slug: {language: current version}} for every published module."""
+    ids = current_version_ids()
+    snapshots = published_many([i for by_language in ids.values() for i in by_language.values()])
+    return {
+        slug: {language: snapshots[i] for language, i in by_language.items() if i in snapshots}
+        for slug, by_language in ids.items()
+    }
+
+
+def pick_language(translations: dict[str, V], language: str) -> V | None:
     """The translation in `language`, else the other one (the page then says so)."""
     return translations.get(language) or next(iter(translations.values()), None)
 
 
-def current_version(slug: str, language: str) -> ModuleVersion | None:
-    versions = db.session.scalars(
-        sa.select(ModuleVersion)
+def current_version(slug: str, language: str) -> PublishedVersion | None:
+    ids = db.session.execute(
+        sa.select(ModuleVersion.language, ModuleVersion.id)
         .join(ModuleVersion.module)
         .where(Module.slug == slug, ModuleVersion.is_current)
     ).all()
-    return pick_language({v.language: v for v in versions}, language)
-
-
-def module_by_slug(slug: str) -> Module | None:
-    return db.session.scalar(sa.select(Module).where(Module.slug == slug))
+    version_id = pick_language(dict(ids), language)
+    return published(version_id) if version_id is not None else None
 
 
 def lesson_titles(version_id: int) -> list[tuple[int, str, str]]:
-    """(position, slug, title) of a version's lessons, without loading their HTML."""
-    return list(
-        db.session.execute(
-            sa.select(Lesson.position, Lesson.slug, Lesson.title)
-            .where(Lesson.module_version_id == version_id)
-            .order_by(Lesson.position)
-        ).all()
-    )
-
-
-def version_with_lessons(version_id: int) -> ModuleVersion | None:
-    return db.session.scalar(
-        sa.select(ModuleVersion)
-        .where(ModuleVersion.id == version_id)
-        .options(selectinload(ModuleVersion.lessons))
-    )
+    """(position, slug, title) of a version's lessons."""
+    version = published(version_id)
+    return [(e.position, e.slug, e.title) for e in version.lessons] if version else []

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.models import (
@@ -28,6 +29,7 @@ from app.models import (
 from app.models.user import utcnow
 from app.services import certificates
 from app.services.catalogue import current_versions, pick_language
+from app.services.published import PublishedVersion, published_many
 
 
 class Status(enum.StrEnum):
@@ -37,7 +39,7 @@ class Status(enum.StrEnum):
     REFRESHER_NEEDED = "refresher-needed"
 
 
-def get_or_start_progress(user: User, version: ModuleVersion) -> ModuleProgress:
+def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion) -> ModuleProgress:
     """The learner's progress on this module; created pinned to `version` on first visit.
 
     A learner keeps the version they started. Once they completed it and a newer version is
@@ -139,7 +141,7 @@ class ModuleState:
     """What "Mijn leren" shows for one module."""
 
     slug: str
-    version: ModuleVersion | None
+    version: PublishedVersion | None
     status: Status
     lessons_read: int = 0
     lessons_total: int = 0
@@ -204,9 +206,19 @@ class LearnerOverview:
         self.progress = {
             p.module_id: p
             for p in db.session.scalars(
-                sa.select(ModuleProgress).where(ModuleProgress.user_id == user.id)
+                sa.select(ModuleProgress)
+                .where(ModuleProgress.user_id == user.id)
+                .options(lazyload(ModuleProgress.lessons_read))  # counted below instead
             )
         }
+        self.lessons_read = dict(
+            db.session.execute(
+                sa.select(LessonRead.progress_id, sa.func.count())
+                .join(ModuleProgress)
+                .where(ModuleProgress.user_id == user.id)
+                .group_by(LessonRead.progress_id)
+            ).all()
+        )
         #: Per module: the newest completion, with the language and major version it was in.
         self.completions: dict[int, tuple[Completion, str, int]] = {}
         rows = db.session.execute(
@@ -217,13 +229,8 @@ class LearnerOverview:
         )
         for completion, language, major in rows:
             self.completions[completion.module_id] = (completion, language, major)
-        self.lesson_counts = dict(
-            db.session.execute(
-                sa.select(Lesson.module_version_id, sa.func.count(Lesson.id)).group_by(
-                    Lesson.module_version_id
-                )
-            ).all()
-        )
+        #: The versions learners are pinned to, which need not be the current ones.
+        self.pinned = published_many([p.module_version_id for p in self.progress.values()])
 
     def module_state(self, slug: str) -> ModuleState:
         translations = self.versions.get(slug, {})
@@ -232,13 +239,11 @@ class LearnerOverview:
             return ModuleState(slug, None, Status.NOT_STARTED)
         progress = self.progress.get(current.module_id)
         completed = self.completions.get(current.module_id)
-        state = ModuleState(
-            slug, current, Status.NOT_STARTED, lessons_total=self.lesson_counts.get(current.id, 0)
-        )
+        state = ModuleState(slug, current, Status.NOT_STARTED, lessons_total=len(current.lessons))
         if progress is not None:
-            state.version = db.session.get(ModuleVersion, progress.module_version_id)
-            state.lessons_total = self.lesson_counts.get(progress.module_version_id, 0)
-            state.lessons_read = len(progress.lessons_read)
+            state.version = self.pinned.get(progress.module_version_id, current)
+            state.lessons_total = len(state.version.lessons)
+            state.lessons_read = self.lessons_read.get(progress.id, 0)
             state.next_lesson = min(progress.last_lesson_position, max(state.lessons_total, 1))
             state.status = Status.IN_PROGRESS
         if completed is not None:

@@ -16,10 +16,11 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.i18n import N_
-from app.models import ModuleProgress, ModuleVersion, QuizAnswer, QuizAttempt, User
+from app.models import ModuleProgress, QuizAnswer, QuizAttempt, User
 from app.models.user import utcnow
 from app.services.content.questions import QUESTION_TYPES
 from app.services.progress import complete_if_done, get_or_start_progress
+from app.services.published import PublishedVersion, published
 
 
 class QuizError(Exception):
@@ -45,7 +46,7 @@ class QuizRules:
         )
 
 
-def attempts_of(user: User, version: ModuleVersion) -> list[QuizAttempt]:
+def attempts_of(user: User, version: PublishedVersion) -> list[QuizAttempt]:
     return list(
         db.session.scalars(
             sa.select(QuizAttempt)
@@ -55,7 +56,7 @@ def attempts_of(user: User, version: ModuleVersion) -> list[QuizAttempt]:
     )
 
 
-def rules_for(user: User, version: ModuleVersion) -> QuizRules:
+def rules_for(user: User, version: PublishedVersion) -> QuizRules:
     attempts = attempts_of(user, version)
     quiz = version.quiz or {}
     submitted = [a for a in attempts if a.submitted_at is not None]
@@ -74,7 +75,7 @@ def rules_for(user: User, version: ModuleVersion) -> QuizRules:
 
 
 def start_attempt(
-    user: User, version: ModuleVersion, rng: random.Random | None = None
+    user: User, version: PublishedVersion, rng: random.Random | None = None
 ) -> QuizAttempt:
     """The open attempt, or a new one with its questions drawn. Raises QuizError."""
     if not version.has_quiz:
@@ -112,11 +113,11 @@ def draw_questions(quiz: dict[str, Any], rng: random.Random | None = None) -> li
     ]
 
 
-def questions_by_id(version: ModuleVersion) -> dict[str, dict[str, Any]]:
+def questions_by_id(version: PublishedVersion) -> dict[str, dict[str, Any]]:
     return {q["id"]: q for q in version.quiz["questions"]}
 
 
-def public_question(version: ModuleVersion, attempt: QuizAttempt, index: int) -> dict[str, Any]:
+def public_question(version: PublishedVersion, attempt: QuizAttempt, index: int) -> dict[str, Any]:
     """The question at `index` of the attempt as the page may show it: no answers."""
     drawn = attempt.draw[index]
     question = questions_by_id(version)[drawn["id"]]
@@ -128,7 +129,7 @@ def save_answer(attempt: QuizAttempt, index: int, form: MultiDict) -> None:
     if attempt.submitted_at is not None:
         raise QuizError(N_("Deze poging is al ingeleverd."))
     drawn = attempt.draw[index]
-    question = questions_by_id(attempt.module_version)[drawn["id"]]
+    question = questions_by_id(published(attempt.module_version_id))[drawn["id"]]
     response = QUESTION_TYPES[question["type"]].read_response(question, drawn["options"], form)
     answer = next((a for a in attempt.answers if a.question_id == drawn["id"]), None)
     if answer is None:
@@ -150,7 +151,7 @@ def submit(user: User, attempt: QuizAttempt) -> bool:
         db.session.refresh(attempt)
         return False
     db.session.refresh(attempt)
-    version = attempt.module_version
+    version = published(attempt.module_version_id)
     questions = questions_by_id(version)
     answers = attempt.answers_by_question()
     results = {}
@@ -180,7 +181,7 @@ def shown_selection(attempt: QuizAttempt, index: int, saved: Any) -> dict[str, A
     if isinstance(saved, int):
         return {"chosen": {shown_of.get(saved)}}
     if isinstance(saved, list):
-        question = questions_by_id(attempt.module_version)[attempt.draw[index]["id"]]
+        question = questions_by_id(published(attempt.module_version_id))[attempt.draw[index]["id"]]
         if question["type"] == "order":
             # saved is the sequence of stored indexes; the page asks a position per shown item
             return {"positions": {shown_of[stored]: pos + 1 for pos, stored in enumerate(saved)}}
@@ -192,7 +193,7 @@ def shown_selection(attempt: QuizAttempt, index: int, saved: Any) -> dict[str, A
 
 def review(attempt: QuizAttempt) -> list[dict[str, Any]]:
     """After submission: each question with the learner's answer, the right one and the why."""
-    questions = questions_by_id(attempt.module_version)
+    questions = questions_by_id(published(attempt.module_version_id))
     answers = attempt.answers_by_question()
     items = []
     for drawn in attempt.draw:

@@ -137,8 +137,13 @@ def test_my_learning_and_the_lesson_page_stay_a_handful_of_queries(
     read_all_lessons(auth, "proef")
 
     def measure() -> tuple[int, int]:
+        # The first visit after a publication reads the new versions into the cache (two queries
+        # for any number of versions); the counts that matter are those of every later visit.
+        with count_queries() as first_visit:
+            assert auth.client.get("/mijn-leren").status_code == 200
         with count_queries() as mine:
             assert auth.client.get("/mijn-leren").status_code == 200
+        assert first_visit.count <= mine.count + 2
         with count_queries() as lesson:
             assert auth.client.get("/modules/proef/01-wat-is-een-model").status_code == 200
         return mine.count, lesson.count
