@@ -3,8 +3,9 @@
 The choice is kept on the account, or in the session when nobody is signed in.
 """
 
-from flask import Flask, current_app, session
-from flask_babel import get_locale
+from babel.support import Translations
+from flask import Flask, current_app, g, session
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -30,8 +31,28 @@ def current_language() -> str:
     return str(get_locale() or "nl")
 
 
+def request_translations() -> Translations:
+    """The request's catalogue, looked up once per request instead of once per string.
+
+    Flask-Babel finds it anew for every `_()` in a template (a handful of context look-ups
+    each); a page has dozens. The locale is fixed once chosen for a request, so keeping the
+    catalogue on `g` gives the same text.
+    """
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
 def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label

@@ -3,21 +3,28 @@ and absolute time-outs."""
 
 import time
 
+import sqlalchemy as sa
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from app.extensions import db, login_manager
 from app.models import User
+
+# Runs on every signed-in request: one query for the user and their roles, built once.
+_USER_WITH_ROLES = (
+    sa.select(User).options(joinedload(User.role_grants)).where(User.id == sa.bindparam("id"))
+)
 
 
 def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_USER_WITH_ROLES, {"id": int(user_id)}).unique().scalar()
     if user is None or user.session_token != token:
         return None
     return user
@@ -28,6 +35,17 @@ def start_session_clock() -> None:
     now = int(time.time())
     session["signed_in_at"] = now
     session["seen_at"] = now
+
+
+def begin_session(user: User) -> None:
+    """Signs `user` in on a fresh session, as the password login does: a session planted before
+    sign-in is worth nothing, and the time-outs count from now. The caller commits."""
+    language = session.get("language")
+    session.clear()
+    login_user(user)
+    start_session_clock()
+    if language and not user.language:
+        user.language = language
 
 
 def enforce_timeouts() -> Response | None:

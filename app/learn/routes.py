@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from app.extensions import db
 from app.i18n import current_language
 from app.models import Lesson, ModuleProgress, ModuleVersion
-from app.services import certificates, personal_data
+from app.services import personal_data
 from app.services.catalogue import current_version, current_versions, pick_language
 from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
 from app.services.published import PublishedVersion, published
@@ -43,7 +43,7 @@ def my_learning() -> str:
         "learn/my_learning.html",
         paths=paths,
         others=others,
-        certificates=certificates.for_user(current_user.id),
+        certificates=overview.certificates,
     )
 
 
@@ -59,10 +59,13 @@ def _reading(slug: str) -> tuple[PublishedVersion, ModuleProgress]:
     return version, progress
 
 
+_LESSON_BY_SLUG = sa.select(Lesson).where(
+    Lesson.module_version_id == sa.bindparam("version_id"), Lesson.slug == sa.bindparam("slug")
+)
+
+
 def _lesson_of(version: PublishedVersion, lesson_slug: str) -> Lesson:
-    lesson = db.session.scalar(
-        sa.select(Lesson).where(Lesson.module_version_id == version.id, Lesson.slug == lesson_slug)
-    )
+    lesson = db.session.scalar(_LESSON_BY_SLUG, {"version_id": version.id, "slug": lesson_slug})
     if lesson is None:
         abort(404)
     return lesson

@@ -126,17 +126,13 @@ def issue_for_path(user: User, path: LearningPath) -> Certificate:
     )
 
 
-def current_path_certificates(user_id: int) -> dict[int, Certificate]:
-    """{path id: the newest unrevoked certificate} for one learner."""
-    rows = db.session.scalars(
-        sa.select(Certificate).where(
-            Certificate.user_id == user_id,
-            Certificate.kind == "path",
-            Certificate.superseded_by_id.is_(None),
-            Certificate.revoked_at.is_(None),
-        )
-    )
-    return {c.path_id: c for c in rows}
+def current_path_certificates(held: list[Certificate]) -> dict[int, Certificate]:
+    """{path id: the newest unrevoked certificate} among one learner's certificates."""
+    return {
+        c.path_id: c
+        for c in held
+        if c.kind == "path" and c.superseded_by_id is None and c.revoked_at is None
+    }
 
 
 def nearing_expiry(certificate: Certificate, today: dt.date | None = None) -> bool:
@@ -175,11 +171,13 @@ def revoke(certificate: Certificate, reason: str, actor: User) -> None:
     )
 
 
+_CERTIFICATES_OF_USER = (
+    sa.select(Certificate)
+    .where(Certificate.user_id == sa.bindparam("user_id"))
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
+
+
 def for_user(user_id: int) -> list[Certificate]:
-    return list(
-        db.session.scalars(
-            sa.select(Certificate)
-            .where(Certificate.user_id == user_id)
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
+    """A learner's certificates, newest first."""
+    return list(db.session.scalars(_CERTIFICATES_OF_USER, {"user_id": user_id}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
@@ -39,6 +40,13 @@ class Status(enum.StrEnum):
     REFRESHER_NEEDED = "refresher-needed"
 
 
+# Built once: every lesson, module and quiz page asks this.
+_PROGRESS_ON_MODULE = sa.select(ModuleProgress).where(
+    ModuleProgress.user_id == sa.bindparam("user_id"),
+    ModuleProgress.module_id == sa.bindparam("module_id"),
+)
+
+
 def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion) -> ModuleProgress:
     """The learner's progress on this module; created pinned to `version` on first visit.
 
@@ -46,9 +54,7 @@ def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion)
     published, opening the module starts a new round on the newer version.
     """
     progress = db.session.scalar(
-        sa.select(ModuleProgress).where(
-            ModuleProgress.user_id == user.id, ModuleProgress.module_id == version.module_id
-        )
+        _PROGRESS_ON_MODULE, {"user_id": user.id, "module_id": version.module_id}
     )
     if progress is None:
         progress = ModuleProgress(
@@ -197,40 +203,55 @@ def combine(statuses: list[Status], certificate: Certificate | None = None) -> S
     return Status.NOT_STARTED
 
 
+# Built once: "Mijn leren" runs these for every visit.
+_PROGRESS_OF_USER = (
+    sa.select(ModuleProgress)
+    .where(ModuleProgress.user_id == sa.bindparam("user_id"))
+    .options(lazyload(ModuleProgress.lessons_read))  # counted in SQL instead
+)
+_LESSONS_READ_PER_PROGRESS = (
+    sa.select(LessonRead.progress_id, sa.func.count())
+    .join(ModuleProgress)
+    .where(ModuleProgress.user_id == sa.bindparam("user_id"))
+    .group_by(LessonRead.progress_id)
+)
+_COMPLETIONS_OF_USER = (
+    sa.select(Completion)
+    .where(Completion.user_id == sa.bindparam("user_id"))
+    .order_by(Completion.completed_at, Completion.id)
+)
+_ASSIGNED_PATHS = (
+    sa.select(Assignment, LearningPath)
+    .join(Assignment.path)
+    .where(Assignment.user_id == sa.bindparam("user_id"))
+)
+
+
 class LearnerOverview:
     """Everything "Mijn leren" needs for one learner, read in a fixed handful of queries."""
 
     def __init__(self, user: User):
         self.user = user
         self.versions = current_versions()
-        self.progress = {
-            p.module_id: p
-            for p in db.session.scalars(
-                sa.select(ModuleProgress)
-                .where(ModuleProgress.user_id == user.id)
-                .options(lazyload(ModuleProgress.lessons_read))  # counted below instead
-            )
-        }
-        self.lessons_read = dict(
-            db.session.execute(
-                sa.select(LessonRead.progress_id, sa.func.count())
-                .join(ModuleProgress)
-                .where(ModuleProgress.user_id == user.id)
-                .group_by(LessonRead.progress_id)
-            ).all()
+        who = {"user_id": user.id}
+        self.progress = {p.module_id: p for p in db.session.scalars(_PROGRESS_OF_USER, who)}
+        self.lessons_read = dict(db.session.execute(_LESSONS_READ_PER_PROGRESS, who).all())
+        completions = list(db.session.scalars(_COMPLETIONS_OF_USER, who))
+        #: The versions learners are pinned to or completed, which need not be the current ones.
+        self.pinned = published_many(
+            [p.module_version_id for p in self.progress.values()]
+            + [c.module_version_id for c in completions]
         )
         #: Per module: the newest completion, with the language and major version it was in.
         self.completions: dict[int, tuple[Completion, str, int]] = {}
-        rows = db.session.execute(
-            sa.select(Completion, ModuleVersion.language, ModuleVersion.major)
-            .join(ModuleVersion, Completion.module_version_id == ModuleVersion.id)
-            .where(Completion.user_id == user.id)
-            .order_by(Completion.completed_at, Completion.id)
-        )
-        for completion, language, major in rows:
-            self.completions[completion.module_id] = (completion, language, major)
-        #: The versions learners are pinned to, which need not be the current ones.
-        self.pinned = published_many([p.module_version_id for p in self.progress.values()])
+        for completion in completions:
+            taken = self.pinned[completion.module_version_id]
+            self.completions[completion.module_id] = (completion, taken.language, taken.major)
+
+    @cached_property
+    def certificates(self) -> list[Certificate]:
+        """The learner's certificates, newest first."""
+        return certificates.for_user(self.user.id)
 
     def module_state(self, slug: str) -> ModuleState:
         translations = self.versions.get(slug, {})
@@ -260,12 +281,8 @@ class LearnerOverview:
         return state
 
     def paths(self) -> list[PathState]:
-        rows = db.session.execute(
-            sa.select(Assignment, LearningPath)
-            .join(Assignment.path)
-            .where(Assignment.user_id == self.user.id)
-        ).all()
-        path_certificates = certificates.current_path_certificates(self.user.id)
+        rows = db.session.execute(_ASSIGNED_PATHS, {"user_id": self.user.id}).all()
+        path_certificates = certificates.current_path_certificates(self.certificates)
         states = [
             PathState(
                 path,
