@@ -70,9 +70,10 @@ class ModuleVersion(db.Model):
     #: Quiz settings and the question pool, right answers included (never sent before submission).
     quiz: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: The source files as written, keyed by path relative to the content root: export reads these.
-    source_files: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    #: Deferred, as are the assets: they are large and only export and the asset route need them.
+    source_files: Mapped[dict[str, str]] = mapped_column(sa.JSON, deferred=True)
     #: Images and other assets beside the lessons, base64-encoded, keyed by file name.
-    assets: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    assets: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, deferred=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     module: Mapped[Module] = relationship(back_populates="versions")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import LearningPath, Lesson, Module, ModuleVersion
@@ -197,7 +198,11 @@ def _sync_path_translation(parsed: ParsedPath, report: SyncReport, dry_run: bool
 def export(target: Path) -> list[Path]:
     """Writes the current version of every module (and every path) back as files under `target`."""
     written = []
-    versions = db.session.scalars(sa.select(ModuleVersion).where(ModuleVersion.is_current))
+    versions = db.session.scalars(
+        sa.select(ModuleVersion)
+        .where(ModuleVersion.is_current)
+        .options(undefer(ModuleVersion.source_files), undefer(ModuleVersion.assets))
+    )
     for version in versions:
         for relative, text in version.source_files.items():
             written.append(_write(target / relative, text.encode()))
