@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Certificate, Completion, LearningPath, ModuleVersion, User
 from app.models.user import utcnow
 from app.services import audit
+from app.services.published import PublishedVersion
 
 #: A path certificate this close to expiry makes the path "refresher needed".
 REFRESH_WINDOW = dt.timedelta(days=60)
@@ -57,7 +58,7 @@ def _issue(
     version: str | None,
     score: float | None,
     expires_on: dt.date | None,
-    module_version: ModuleVersion | None = None,
+    module_version_id: int | None = None,
     path: LearningPath | None = None,
     earlier: list[Certificate],
 ) -> Certificate:
@@ -71,7 +72,7 @@ def _issue(
         expires_on=expires_on,
         serial=code,
         code=code,
-        module_version=module_version,
+        module_version_id=module_version_id,
         path=path,
     )
     db.session.add(certificate)
@@ -85,7 +86,7 @@ def _issue(
     return certificate
 
 
-def issue_for_module(user: User, version: ModuleVersion, completion: Completion) -> Certificate:
+def issue_for_module(user: User, version: PublishedVersion, completion: Completion) -> Certificate:
     earlier = list(
         db.session.scalars(
             sa.select(Certificate)
@@ -100,7 +101,7 @@ def issue_for_module(user: User, version: ModuleVersion, completion: Completion)
         version=version.version,
         score=completion.score,
         expires_on=None,
-        module_version=version,
+        module_version_id=version.id,
         earlier=earlier,
     )
 

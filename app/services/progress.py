@@ -30,7 +30,7 @@ from app.models import (
 from app.models.user import utcnow
 from app.services import certificates
 from app.services.catalogue import current_versions, pick_language
-from app.services.published import PublishedVersion, published_many
+from app.services.published import PublishedVersion, published, published_many
 
 
 class Status(enum.StrEnum):
@@ -82,24 +82,19 @@ def mark_read(user: User, progress: ModuleProgress, lesson: Lesson) -> Completio
     return complete_if_done(user, progress)
 
 
-def lessons_done(progress: ModuleProgress) -> bool:
-    total = db.session.scalar(
-        sa.select(sa.func.count(Lesson.id)).where(
-            Lesson.module_version_id == progress.module_version_id
-        )
-    )
-    return len({read.lesson_id for read in progress.lessons_read}) >= (total or 0)
+def lessons_done(progress: ModuleProgress, version: PublishedVersion) -> bool:
+    read = {read.lesson_id for read in progress.lessons_read}
+    return all(lesson.id in read for lesson in version.lessons)
 
 
-def best_passed_attempt(user_id: int, version_id: int) -> QuizAttempt | None:
+def best_passed_score(user_id: int, version_id: int) -> float | None:
+    """The learner's best score among passed attempts on this version; None if none passed."""
     return db.session.scalar(
-        sa.select(QuizAttempt)
-        .where(
+        sa.select(sa.func.max(QuizAttempt.score)).where(
             QuizAttempt.user_id == user_id,
             QuizAttempt.module_version_id == version_id,
             QuizAttempt.passed.is_(True),
         )
-        .order_by(QuizAttempt.score.desc())
     )
 
 
@@ -107,24 +102,21 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
     """Records a completion when the module's rule is met; issues the certificates it earns."""
     if progress.completed_at is not None:
         return None
-    version = db.session.get(ModuleVersion, progress.module_version_id)
+    version = published(progress.module_version_id)
     rule = version.completion_rule if version.has_quiz else "lessons"
-    attempt = best_passed_attempt(user.id, version.id) if version.has_quiz else None
+    score = best_passed_score(user.id, version.id) if version.has_quiz else None
     needs_lessons = rule in ("lessons-and-quiz", "lessons")
     needs_quiz = rule in ("lessons-and-quiz", "quiz")
-    if (needs_lessons and not lessons_done(progress)) or (needs_quiz and attempt is None):
+    if (needs_lessons and not lessons_done(progress, version)) or (needs_quiz and score is None):
         return None
     progress.completed_at = utcnow()
     completion = Completion(
-        user_id=user.id,
-        module_id=version.module_id,
-        module_version_id=version.id,
-        score=attempt.score if attempt is not None else None,
+        user_id=user.id, module_id=version.module_id, module_version_id=version.id, score=score
     )
     db.session.add(completion)
     db.session.flush()
     certificates.issue_for_module(user, version, completion)
-    paths = paths_containing(version.module.slug, user.id)
+    paths = paths_containing(version.slug, user.id)
     overview = LearnerOverview(user) if paths else None  # read once for every path
     for path in paths:
         if path_status(overview, path) is Status.COMPLETED:
