@@ -125,7 +125,8 @@ class LearningPath(db.Model):
     validity_months: Mapped[int]
     #: Per language: {"title": ..., "description_html": ...}.
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON)
-    source_files: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    #: Deferred: only sync and export read the source text.
+    source_files: Mapped[dict[str, str]] = mapped_column(sa.JSON, deferred=True)
 
     def __repr__(self) -> str:
         return f"<LearningPath {self.slug}>"

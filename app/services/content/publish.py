@@ -212,7 +212,8 @@ def export(target: Path) -> list[Path]:
         for name, data in (version.assets or {}).items():
             if module_dir is not None:
                 written.append(_write(target / module_dir / name, base64.b64decode(data)))
-    for path in db.session.scalars(sa.select(LearningPath)):
+    paths = sa.select(LearningPath).options(undefer(LearningPath.source_files))
+    for path in db.session.scalars(paths):
         for language, text in path.source_files.items():
             written.append(_write(target / "paths" / f"{path.slug}.{language}.md", text.encode()))
     return written
