@@ -220,8 +220,22 @@ def _converter(language: str) -> tuple[markdown.Markdown, ContentExtension]:
     return converters[language]
 
 
+#: One line of ordinary prose: letters, digits, single spaces and punctuation that neither
+#: Markdown nor HTML gives a meaning. Not starting with what could open a list, a heading, a
+#: quote, code or a callout. Most quiz options and feedback lines are like this.
+PLAIN_PROSE_RE = re.compile(r"(?![\d+\-/ ])(?:[^\W_]|[,.;:?!()'’%/–—-]| (?! ))+(?<! )\Z")
+
+
 def render_markdown(text: str, context: RenderContext | None = None) -> str:
     """Markdown → sanitised HTML; fills `context` with broken links, unknown terms, bad images."""
+    if PLAIN_PROSE_RE.match(text):
+        # What Markdown would make of it, without the cost: a sync renders thousands of these.
+        return f"<p>{text}</p>"
+    return render_with_markdown(text, context)
+
+
+def render_with_markdown(text: str, context: RenderContext | None = None) -> str:
+    """`render_markdown` without the shortcut for plain prose."""
     context = context or RenderContext()
     converter, extension = _converter(context.language)
     extension.context = context
