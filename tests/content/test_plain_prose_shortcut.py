@@ -9,7 +9,7 @@ from app.services.content.markdown import PLAIN_PROSE_RE, render_markdown, rende
 
 # Letters (Dutch and beyond), digits, punctuation with and without a Markdown meaning, spaces.
 PROSE = "abcXYZéëïĳÆß0123456789 ,.;:?!()'’%/–—-"
-ALPHABET = PROSE + "_*`[]<>&#|\\=+~^\"\n"
+ALPHABET = PROSE + '_*`[]<>&#|\\=+~^"\n'
 
 
 @settings(max_examples=400, deadline=None)
