@@ -9,8 +9,18 @@ def register_commands(app: Flask) -> None:
     from app.cli.demo import demo_cli
     from app.cli.maintenance import backup_command, privacy_cli
     from app.cli.reminders import reminders_cli
+    from app.cli.sso import sso_cli
     from app.cli.users import units_cli, users_cli
 
-    for group in (content_cli, users_cli, units_cli, demo_cli, api_cli, reminders_cli, privacy_cli):
+    for group in (
+        content_cli,
+        users_cli,
+        units_cli,
+        demo_cli,
+        api_cli,
+        reminders_cli,
+        privacy_cli,
+        sso_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

@@ -14,6 +14,7 @@ from app.models.progress import (
     QuizAnswer,
     QuizAttempt,
 )
+from app.models.sso import IdentityProvider
 from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Certificate",
     "Completion",
     "HrScope",
+    "IdentityProvider",
     "LearningPath",
     "Lesson",
     "LessonRead",
