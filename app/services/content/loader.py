@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -301,15 +302,20 @@ class Loader:
             if text is None:
                 continue
             module.source_files[self.relative(path)] = text
-            lesson = self._lesson(display, int(match.group(1)), path.stem, text, module.problems)
+            lesson = self.parse_lesson(
+                display, int(match.group(1)), path.stem, text, module.problems
+            )
             if lesson is not None:
                 module.lessons.append(lesson)
                 numbers.append((lesson.position, display))
         self._check_lesson_order(module, numbers)
 
-    def _lesson(
-        self, display: str, number: int, slug: str, text: str, problems: list[Problem]
+    @staticmethod
+    def parse_lesson(
+        display: str, number: int, slug: str, text: str, problems: list[Problem]
     ) -> ParsedLesson | None:
+        """One lesson file's own checks (title, text, tables, raw HTML); the studio's preview
+        calls this too. None, with a problem, when there is no lesson to render."""
         lines = text.split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is None:
@@ -370,20 +376,13 @@ class Loader:
     # -- rendering -----------------------------------------------------------------------------
 
     def _render(self, module: ParsedModule, module_slugs: set[str]) -> None:
-        lesson_files = {f"{lesson.slug}.md": lesson.slug for lesson in module.lessons}
-        asset_base = f"/bestanden/{module.content_hash}/"
-
-        def resolve(target: str) -> str | None:
-            name, _, anchor = target.partition("#")
-            suffix = f"#{anchor}" if anchor else ""
-            if name in lesson_files:
-                return f"/modules/{module.slug}/{lesson_files[name]}{suffix}"
-            if name.startswith("module:") and name[7:] in module_slugs:
-                return f"/modules/{name[7:]}{suffix}"
-            if name in module.assets:
-                return asset_base + name
-            return None
-
+        resolve = link_resolver(
+            module.slug,
+            [lesson.slug for lesson in module.lessons],
+            set(module.assets),
+            f"/bestanden/{module.content_hash}/",
+            module_slugs,
+        )
         glossary = (
             module.meta.get("glossary") if isinstance(module.meta.get("glossary"), dict) else {}
         )
@@ -391,15 +390,15 @@ class Loader:
         for lesson in module.lessons:
             context = RenderContext(language=language, resolve_link=resolve, glossary=glossary)
             lesson.html = render_markdown(lesson.body, context)
-            self._report_render(lesson.path, lesson.source, context, module.problems)
+            self.report_render(lesson.path, lesson.source, context, module.problems)
         context = RenderContext(language=language, resolve_link=resolve, glossary=glossary)
         module.intro_html = render_markdown(module.doc.body, context)
         module_source = next(iter(module.source_files.values()), "")
-        self._report_render(module.path, module_source, context, module.problems)
-        module.glossary_html = self._glossary_html(glossary, language)
+        self.report_render(module.path, module_source, context, module.problems)
+        module.glossary_html = self.glossary_html(glossary, language)
 
     @staticmethod
-    def _glossary_html(glossary: dict[str, str], language: str) -> str:
+    def glossary_html(glossary: dict[str, str], language: str) -> str:
         if not glossary:
             return ""
         items = []
@@ -411,9 +410,11 @@ class Loader:
         return sanitise_html("<dl>\n" + "\n".join(items) + "\n</dl>")
 
     @staticmethod
-    def _report_render(
+    def report_render(
         display: str, text: str, context: RenderContext, problems: list[Problem]
     ) -> None:
+        """Adds what rendering found (broken links, images, unknown terms) with their lines."""
+
         def line_of(needle: str) -> int:
             for number, line in enumerate(text.split("\n"), start=1):
                 if needle in line:
@@ -572,6 +573,30 @@ class Loader:
                             f'module "{slug}" does not exist{did_you_mean(slug, module_slugs)}',
                         )
                     )
+
+
+def link_resolver(
+    module_slug: str,
+    lesson_slugs: list[str],
+    asset_names: set[str],
+    asset_base: str,
+    module_slugs: set[str],
+) -> Callable[[str], str | None]:
+    """Maps a link as written in a module ("02-les.md", "module:x", "schema.svg") to its URL."""
+    lesson_files = {f"{slug}.md": slug for slug in lesson_slugs}
+
+    def resolve(target: str) -> str | None:
+        name, _, anchor = target.partition("#")
+        suffix = f"#{anchor}" if anchor else ""
+        if name in lesson_files:
+            return f"/modules/{module_slug}/{lesson_files[name]}{suffix}"
+        if name.startswith("module:") and name[7:] in module_slugs:
+            return f"/modules/{name[7:]}{suffix}"
+        if name in asset_names:
+            return asset_base + name
+        return None
+
+    return resolve
 
 
 def raw_html_problems(display: str, text: str, first_line: int = 1) -> list[Problem]:

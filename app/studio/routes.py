@@ -1,0 +1,124 @@
+"""The trainer's studio: published modules and their figures, lesson previews, a preview of new
+text with its problems, and quiz item statistics. Read-only: publishing stays `flask content sync`.
+
+Content is shared by the whole installation, so any trainer or admin sees every module.
+"""
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.auth.decorators import roles_required
+from app.i18n import current_language
+from app.models import ModuleVersion, Role
+from app.services import studio
+from app.services.catalogue import lesson_titles
+from app.services.content.preview import preview_text
+from app.services.item_statistics import REVIEW_BELOW_PERCENT, version_statistics
+from app.studio.forms import LANGUAGE_LABELS, PreviewForm
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+STUDIO_ROLES = (Role.TRAINER, Role.ADMIN)
+QUESTION_TYPE_LABELS = {
+    "single": _l("één antwoord"),
+    "multiple": _l("meer antwoorden"),
+    "true-false": _l("waar of niet waar"),
+    "order": _l("volgorde"),
+    "match": _l("koppelen"),
+}
+
+
+@bp.route("")
+@roles_required(*STUDIO_ROLES)
+def index() -> str:
+    return render_template(
+        "studio/index.html", modules=studio.module_overview(), language=current_language()
+    )
+
+
+@bp.route("/modules/<slug>")
+@roles_required(*STUDIO_ROLES)
+def module(slug: str) -> str:
+    versions = studio.module_versions(slug)
+    if versions is None:
+        abort(404)
+    shown = versions.get(current_language()) or next(iter(versions.values()))
+    return render_template(
+        "studio/module.html",
+        slug=slug,
+        versions=versions,
+        heading=next((v for v in shown if v.is_current), shown[0]),
+        language_labels=LANGUAGE_LABELS,
+    )
+
+
+@bp.route("/modules/<slug>/<lang>/lessons/<int:position>")
+@roles_required(*STUDIO_ROLES)
+def lesson_preview(slug: str, lang: str, position: int) -> str:
+    """A published lesson as the learner sees it; ?versie=1.0.0 shows an older version."""
+    version = studio.published_version(slug, lang, request.args.get("versie"))
+    lesson = studio.lesson_at(version, position) if version else None
+    if lesson is None:
+        abort(404)
+    toc = lesson_titles(version.id)
+    index = next(i for i, item in enumerate(toc) if item[0] == position)
+    return render_template(
+        "studio/lesson_preview.html",
+        slug=slug,
+        version=version,
+        lesson=lesson,
+        toc=toc,
+        previous=toc[index - 1] if index > 0 else None,
+        next=toc[index + 1] if index + 1 < len(toc) else None,
+        version_arg=None if version.is_current else version.version,
+    )
+
+
+@bp.route("/voorbeeld", methods=["GET", "POST"])
+@roles_required(*STUDIO_ROLES)
+def preview() -> tuple[str, int] | str:
+    """The "Voorbeeld van nieuwe tekst" form: checks and renders pasted Markdown; saves nothing."""
+    form = PreviewForm()
+    form.set_modules(studio.module_choices(current_language()))
+    if request.method == "GET":
+        form.language.data = current_language()
+    if not form.validate_on_submit():
+        return render_template("studio/preview.html", form=form, result=None), (
+            400 if request.method == "POST" else 200
+        )
+    context = studio.preview_context(form.language.data, form.module.data or None)
+    if context is None:
+        form.module.errors.append(
+            _(
+                "Deze module heeft geen gepubliceerde versie in het %(language)s.",
+                language=LANGUAGE_LABELS[form.language.data],
+            )
+        )
+        return render_template("studio/preview.html", form=form, result=None), 400
+    result = preview_text(form.text.data, context)
+    return render_template("studio/preview.html", form=form, result=result)
+
+
+@bp.route("/modules/<slug>/statistieken")
+@roles_required(*STUDIO_ROLES)
+def statistics(slug: str) -> str:
+    """Quiz item statistics of the current version in each language."""
+    versions = [
+        version
+        for language in LANGUAGE_LABELS
+        if (version := studio.published_version(slug, language, None)) is not None
+    ]
+    if not versions:
+        abort(404)
+    return render_template(
+        "studio/statistics.html",
+        slug=slug,
+        sections=[(version, _statistics_of(version)) for version in versions],
+        language_labels=LANGUAGE_LABELS,
+        question_types=QUESTION_TYPE_LABELS,
+        review_below=REVIEW_BELOW_PERCENT,
+    )
+
+
+def _statistics_of(version: ModuleVersion):
+    return version_statistics(version) if version.has_quiz else None
