@@ -21,13 +21,30 @@ def _database_url(default: str) -> str:
     return url
 
 
+#: Seconds to wait for a database connection: when the database is away, a page answers 503
+#: within a few seconds instead of hanging until the proxy in front gives up.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+
+
+def engine_options(url: str) -> dict:
+    """SQLAlchemy engine options for the database at `url`.
+
+    pool_pre_ping tests a pooled connection before use, so after a database restart or a
+    network break the app reconnects by itself instead of failing on a dead connection.
+    """
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": DATABASE_CONNECT_TIMEOUT}
+    return options
+
+
 class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'geletterd.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR))
     SITE_NAME = os.environ.get("SITE_NAME", "Geletterd")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -57,6 +74,8 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     #: Where rate-limit counters live; set to redis://... when running more than one app server.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: How many reverse proxies (nginx, a load balancer) stand in front and set X-Forwarded-For.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed sign-ins allowed per account and per client address before a pause.
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 15 minutes")
@@ -77,6 +96,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     WTF_CSRF_ENABLED = True
     LOAD_DEMO_DATA = False
 

@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
+    from app.auth import sso  # noqa: F401 - adds the single sign-on routes to the auth blueprint
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.evidence.routes import bp as evidence_bp
@@ -46,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
     from app.quiz.routes import bp as quiz_bp
+    from app.studio.routes import bp as studio_bp
 
     for blueprint in (
         main_bp,
@@ -57,15 +59,17 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         evidence_bp,
         admin_bp,
+        studio_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
 
 def register_security(app: Flask) -> None:
-    from app.security import init_security_headers
+    from app.security import init_security_headers, trust_reverse_proxies
 
     init_security_headers(app)
+    trust_reverse_proxies(app)
 
 
 def register_cli(app: Flask) -> None:

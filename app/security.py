@@ -1,6 +1,7 @@
 """Baseline HTTP security: headers on every response, and input no request may carry."""
 
 from flask import Flask, Response, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -25,6 +26,7 @@ def refuse_nul_bytes() -> None:
         request.path,
         *request.args.values(),
         *(value for _, value in request.form.items(multi=True)),
+        *(upload.filename or "" for _, upload in request.files.items(multi=True)),
     ]
     if any("\x00" in value for value in values):
         abort(400)
@@ -47,3 +49,17 @@ def init_security_headers(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
+
+
+def trust_reverse_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, takes the client's address and scheme from
+    their X-Forwarded-* headers.
+
+    Without this, every request seems to come from the proxy: login throttling per address would
+    count the whole organisation as one visitor, and the audit log would record the proxy. Only
+    the given number of hops is believed, so a client cannot forge its address by sending the
+    header itself.
+    """
+    hops = app.config["TRUSTED_PROXY_COUNT"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -84,6 +84,9 @@ def logout() -> Response:
     form = LogoutForm()
     if form.validate_on_submit():
         audit.record("auth.logout", actor=current_user, target=f"user:{current_user.id}")
+        # A new token makes every copy of the session cookie worthless, here and on any other
+        # device: a signed cookie alone cannot be taken back.
+        current_user.renew_session_token()
         db.session.commit()
         logout_user()
         session.clear()

@@ -59,6 +59,8 @@ HEADER_NAMES = {
     "active": {"active", "actief", "in dienst"},
 }
 REQUIRED = ("employee_number", "email", "name")
+#: The longest value the database holds per field; longer is a row error, not a failed import.
+MAX_LENGTHS = {"employee_number": 64, "name": 200, "unit": 64, "job_roles": 100}
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "actief", "active"}
 FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar", "inactief", "inactive", "uit dienst"}
 LANGUAGES = {
@@ -181,6 +183,7 @@ def _read_row(
         index = columns.get(name)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
+    _check_cells(cells, columns)
     employee_number = cell("employee_number")
     if not employee_number:
         raise ValueError("the employee number is empty")
@@ -210,6 +213,19 @@ def _read_row(
         language=LANGUAGES[language_text],
         active=active_text not in FALSE_WORDS,
     )
+
+
+def _check_cells(cells: list[str], columns: dict[str, int]) -> None:
+    """Raises ValueError for text no database column can hold: a NUL byte (PostgreSQL refuses
+    it) or more characters than the column has (PostgreSQL refuses, SQLite would keep it)."""
+    for field_name, index in columns.items():
+        value = cells[index].strip() if index < len(cells) else ""
+        if "\x00" in value:
+            raise ValueError(f"{field_name} contains a NUL character")
+        parts = value.replace("|", ",").split(",") if field_name == "job_roles" else [value]
+        limit = MAX_LENGTHS.get(field_name)
+        if limit and any(len(part.strip()) > limit for part in parts):
+            raise ValueError(f"{field_name} is longer than {limit} characters")
 
 
 def plan_import(organisation: Organisation, data: bytes, *, deactivate_missing: bool) -> ImportPlan:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from app.extensions import db
 from app.models import Assignment, Certificate, LearningPath, OrgUnit, User
@@ -32,6 +33,12 @@ def neutralise(value: object) -> str:
     """A cell a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def xlsx_cell(value: object) -> str:
+    """A neutralised cell with the control characters XML cannot hold (a terminal escape in an
+    imported name, say) replaced by U+FFFD: openpyxl refuses them, which would break the export."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value))
 
 
 def iterate(statement: sa.Select) -> Iterator:
@@ -130,7 +137,7 @@ def stream_xlsx(header: list[str], rows: Iterator[list[object]]) -> Iterator[byt
         sheet = workbook.create_sheet("Voortgang")
         sheet.append(header)
         for row in rows:
-            sheet.append([neutralise(cell) for cell in row])
+            sheet.append([xlsx_cell(cell) for cell in row])
         workbook.save(spool)
         spool.seek(0)
         while chunk := spool.read(64 * 1024):

@@ -7,6 +7,7 @@ from app.auth.decorators import can_see_person
 from app.auth.routes import safe_next_url
 from app.extensions import db
 from app.models import AuditEvent, HrScope, Role
+from app.security import trust_reverse_proxies
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -104,6 +105,17 @@ def test_logout_ends_the_session(auth, make):
     response = auth.post("/logout")
     assert response.status_code == 302
     assert auth.client.get("/mijn-leren").status_code == 302
+
+
+def test_a_copy_of_the_session_cookie_is_worthless_after_logout(auth, make, app):
+    """Can someone who copied the cookie before the owner signed out still get in? (ASVS 7.4.1)"""
+    auth.login(make.user())
+    stolen = app.test_client()
+    cookie = auth.client.get_cookie("session")
+    stolen.set_cookie("session", cookie.value)
+    assert stolen.get("/mijn-leren").status_code == 200
+    assert auth.post("/logout").status_code == 302
+    assert stolen.get("/mijn-leren").status_code == 302
 
 
 def test_renewing_the_session_token_signs_out_existing_sessions(auth, make):
@@ -266,10 +278,42 @@ def test_a_session_ends_after_the_absolute_limit_even_when_active(auth, make, mo
     import time
 
     auth.login(make.user())
-    start = time.time()
-    for minutes in range(0, 10 * 60 + 30, 25):  # a request every 25 minutes, never idle
+    # A second on: the clock never runs behind the cookie's own timestamp, and the session is
+    # then at most a second younger than the minutes below say.
+    start = time.time() + 1
+    for minutes in range(0, 10 * 60, 25):  # a request every 25 minutes, never idle
         monkeypatch.setattr(time, "time", lambda minutes=minutes: start + minutes * 60)
-        status = auth.client.get("/mijn-leren").status_code
-        if minutes <= 10 * 60:
-            assert status == 200, minutes
-    assert status == 302
+        assert auth.client.get("/mijn-leren").status_code == 200, minutes
+    monkeypatch.setattr(time, "time", lambda: start + (10 * 60 + 5) * 60)
+    assert auth.client.get("/mijn-leren").status_code == 302  # past the 10-hour limit
+
+
+def _fail_login_from(client, address: str, number: int) -> int:
+    token = csrf_token(client)
+    return client.post(
+        "/login",
+        data={"email": f"y{number}@example.org", "password": "wrong", "csrf_token": token},
+        headers={"X-Forwarded-For": address},
+    ).status_code
+
+
+def test_behind_a_trusted_proxy_throttling_and_audit_use_the_forwarded_address(
+    client, app, monkeypatch
+):
+    """Behind nginx, is each visitor throttled and logged by their own address, not nginx's?"""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ADDRESS", "4 per 15 minutes")
+    monkeypatch.setitem(app.config, "TRUSTED_PROXY_COUNT", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # restored after the test
+    trust_reverse_proxies(app)
+    statuses = [_fail_login_from(client, "198.51.100.7", n) for n in range(5)]
+    assert statuses == [400, 400, 400, 400, 429]
+    assert _fail_login_from(client, "203.0.113.9", 9) == 400  # another visitor is not blocked
+    addresses = set(db.session.scalars(sa.select(AuditEvent.ip)))
+    assert addresses == {"198.51.100.7", "203.0.113.9"}
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_header_is_ignored(client, app, monkeypatch):
+    """Can a visitor dodge the per-address limit by sending X-Forwarded-For themselves?"""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ADDRESS", "4 per 15 minutes")
+    statuses = [_fail_login_from(client, f"192.0.2.{n}", n) for n in range(5)]
+    assert statuses == [400, 400, 400, 400, 429]

@@ -96,10 +96,19 @@ class QuestionType:
         }
 
 
-def _stored_index(order: list[int], value: str | None) -> int | None:
-    if value is None or not value.isdigit() or int(value) >= len(order):
+def _small_number(value: str | None) -> int | None:
+    """A form value as a small whole number, else None. str.isdigit() alone is not enough: it
+    accepts "²", which int() refuses, and thousands of digits, which int() refuses too."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 6:
         return None
-    return order[int(value)]
+    return int(value)
+
+
+def _stored_index(order: list[int], value: str | None) -> int | None:
+    number = _small_number(value)
+    if number is None or number >= len(order):
+        return None
+    return order[number]
 
 
 class SingleChoice(QuestionType):
@@ -199,7 +208,7 @@ class Ordering(QuestionType):
         positions = []
         for shown in range(len(order)):
             value = form.get(f"position-{shown}", "")
-            positions.append(int(value) if value.isdigit() else None)
+            positions.append(_small_number(value))
         if None in positions:
             return None
         # The learner's sequence of stored indexes, sorted by the position they gave each item.

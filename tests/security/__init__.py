@@ -1,0 +1,1 @@
+"""Security acceptance tests: hostile input, third-party requests, CSP, database outage."""
