@@ -357,7 +357,9 @@ def lesson_rendered_per_request(slug: str, lesson_slug: str) -> str:
     db.session.commit()
     toc = lesson_titles(version.id)
     index = next(i for i, item in enumerate(toc) if item[0] == lesson.position)
-    html = render_lesson_source(version, toc, lesson.slug)
+    # The naive page reads the version's source text too (the snapshot the real page uses has
+    # no sources): one more query, and the Markdown rendered per request.
+    html = render_lesson_source(db.session.get(ModuleVersion, version.id), toc, lesson.slug)
     shown = SimpleNamespace(
         position=lesson.position, slug=lesson.slug, title=lesson.title, html=html
     )
