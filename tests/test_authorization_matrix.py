@@ -61,6 +61,12 @@ def owner_only(owner: int) -> dict[str, int]:
     return {**same(404), "anonymous": 302, "owner": owner}
 
 
+def trainer_admin(ok: int = 200) -> dict[str, int]:
+    """The studio: content is shared by the installation, so any trainer or admin (the stranger
+    is an admin elsewhere) may use it."""
+    return {**same(403), "anonymous": 302, "trainer": ok, "stranger": ok, "admin": ok}
+
+
 #: endpoint: (method, url, expected status per role, form data for POSTs)
 ROUTES = {
     "main.index": ("GET", "/", same(302), None),
@@ -72,6 +78,9 @@ ROUTES = {
     "auth.login": ("GET", "/login", {**same(302), "anonymous": 200}, None),
     "auth.forgot_password": ("GET", "/wachtwoord-vergeten", same(200), None),
     "auth.reset_password": ("GET", "/wachtwoord-herstellen/not-a-token", same(400), None),
+    # The world's organisation has no identity provider: nothing to sign in with, for anyone.
+    "auth.sso_login": ("GET", "/login/sso/gemeente-a", same(404), None),
+    "auth.sso_callback": ("GET", "/login/sso/gemeente-a/callback", same(404), None),
     "api.openapi": ("GET", "/api/v1/openapi.json", same(200), None),
     "api.employees": ("GET", "/api/v1/employees", same(401), None),
     "api.completions": ("GET", "/api/v1/completions", same(401), None),
@@ -145,6 +154,16 @@ ROUTES = {
         hr_only(302, 404),
         {},
     ),
+    "studio.index": ("GET", "/studio", trainer_admin(), None),
+    "studio.module": ("GET", "/studio/modules/proef", trainer_admin(), None),
+    "studio.lesson_preview": ("GET", "/studio/modules/proef/nl/lessons/1", trainer_admin(), None),
+    "studio.preview": (
+        "POST",
+        "/studio/voorbeeld",
+        trainer_admin(),
+        {"text": "# Titel\n\nTekst.", "language": "nl", "module": "proef"},
+    ),
+    "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
     # Last: it ends the session the other requests run in.
     "auth.logout": ("POST", "/logout", same(302), {}),
 }

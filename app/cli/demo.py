@@ -1,22 +1,78 @@
-"""`flask demo load`: demo organisation and accounts for development. Never in production."""
+"""`flask demo load` and `flask demo generate`: demo data for development. Never in production."""
+
+import time
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.services.demo import DEMO_ACCOUNTS, load_demo_data
+from app.extensions import db
+from app.services import demo_generate
+from app.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
 
 demo_cli = click.Group("demo", help="Demo data for development.")
+
+
+def _refuse_in_production() -> None:
+    if not current_app.config["LOAD_DEMO_DATA"]:
+        raise click.ClickException(
+            "demo data is only loaded in development (GELETTERD_ENV=development)"
+        )
 
 
 @demo_cli.command("load")
 @with_appcontext
 def load_command() -> None:
     """Creates the demo organisation and accounts listed in the README (idempotent)."""
-    if not current_app.config["LOAD_DEMO_DATA"]:
-        raise click.ClickException(
-            "demo data is only loaded in development (GELETTERD_ENV=development)"
-        )
+    _refuse_in_production()
     created = load_demo_data()
     for email, _, _ in DEMO_ACCOUNTS:
         click.echo(f"{'created' if email in created else 'exists '} {email}")
+
+
+@demo_cli.command("generate")
+@click.option("--employees", type=click.IntRange(min=1), required=True, help="How many employees.")
+@click.option(
+    "--organisation",
+    "slug",
+    default=demo_generate.DEFAULT_SLUG,
+    show_default=True,
+    help="Slug of the organisation to create (it must not exist yet).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@with_appcontext
+def generate_command(employees: int, slug: str, seed: int) -> None:
+    """Creates a large organisation with months of progress, for benchmarks and demos.
+
+    Needs published content (`flask content sync`). Generated employees have no password;
+    the HR and admin accounts it prints have the demo password.
+    """
+    _refuse_in_production()
+    started = time.perf_counter()
+    try:
+        result = demo_generate.generate(
+            employees,
+            slug=slug,
+            seed=seed,
+            report=lambda text: click.echo(f"{time.perf_counter() - started:6.0f} s  {text}"),
+        )
+    except demo_generate.GenerateError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(
+        f"organisation {slug}: {result.units:,} units, {result.employees:,} people, "
+        f"{result.assignments:,} assignments from {result.rules} rules"
+    )
+    click.echo(
+        f"progress: {result.module_progress:,} modules started, {result.lesson_reads:,} lessons "
+        f"read, {result.attempts:,} quiz attempts, {result.completions:,} modules completed"
+    )
+    click.echo(
+        f"certificates: {result.module_certificates:,} module, {result.path_certificates:,} path"
+    )
+    click.echo(
+        f"done in {time.perf_counter() - started:.1f} s; accounts (password {DEMO_PASSWORD}):"
+    )
+    for email, what in result.accounts:
+        click.echo(f"  {email}  ({what})")

@@ -15,10 +15,9 @@ from app.auth.decorators import roles_required
 from app.evidence.forms import RISK_CLASS_LABELS, AiSystemForm
 from app.extensions import db
 from app.hr.forms import ConfirmForm
-from app.hr.routes import _scope_ids, _unit_in_scope
 from app.i18n import current_language
 from app.models import AiSystem, OrgUnit, Role
-from app.services import ai_systems, audit, evidence
+from app.services import ai_systems, audit, evidence, scope
 from app.services.certificates import REFRESH_WINDOW
 from app.services.evidence_pdf import evidence_csv, evidence_pdf
 from app.services.scope import descendant_unit_ids
@@ -31,9 +30,9 @@ def _scope() -> tuple[OrgUnit | None, set[int]]:
     """The unit asked for with ?unit= (404 outside the viewer's scope), or the whole scope."""
     unit_id = request.args.get("unit", type=int)
     if unit_id:
-        unit = _unit_in_scope(unit_id)
+        unit = scope.unit_in_scope(current_user, unit_id) or abort(404)
         return unit, descendant_unit_ids(unit.organisation_id, {unit.id})
-    return None, _scope_ids()
+    return None, scope.scope_unit_ids(current_user)
 
 
 def _report(unit_ids: set[int]) -> evidence.EvidenceReport:
@@ -44,10 +43,16 @@ def _report(unit_ids: set[int]) -> evidence.EvidenceReport:
 
 def _page(form: AiSystemForm, status: int = 200) -> tuple[str, int]:
     unit, unit_ids = _scope()
-    scope_ids = _scope_ids() if unit else unit_ids
-    units = db.session.execute(
-        sa.select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope_ids)).order_by(OrgUnit.name)
-    ).all()
+    scope_ids = scope.scope_unit_ids(current_user) if unit else unit_ids
+    units = [  # the organisation's units, then those in scope: no list of thousands of ids
+        (unit_id, name)
+        for unit_id, name in db.session.execute(
+            sa.select(OrgUnit.id, OrgUnit.name)
+            .where(OrgUnit.organisation_id == current_user.organisation_id)
+            .order_by(OrgUnit.name)
+        )
+        if unit_id in scope_ids
+    ]
     return render_template(
         "evidence/report.html",
         report=_report(unit_ids),

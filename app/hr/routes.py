@@ -26,7 +26,6 @@ from app.i18n import current_language
 from app.models import (
     AssignmentRule,
     Certificate,
-    HrScope,
     ImportBatch,
     LearningPath,
     Organisation,
@@ -35,9 +34,18 @@ from app.models import (
     User,
 )
 from app.models.user import utcnow
-from app.services import assignments, audit, certificates, charts, employee_import, exports, reports
+from app.services import (
+    assignments,
+    audit,
+    certificates,
+    charts,
+    employee_import,
+    exports,
+    reports,
+    scope,
+)
 from app.services.certificate_pdf import certificate_pdf
-from app.services.scope import descendant_unit_ids, units_in_scope
+from app.services.scope import descendant_unit_ids
 from app.services.zipstream import stream_zip
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
@@ -79,20 +87,15 @@ def revoke(certificate_id: int) -> Response | str:
     return redirect(url_for("hr.person", user_id=certificate.user_id))
 
 
-def _unit_in_scope(unit_id: int) -> OrgUnit:
-    unit = db.session.get(OrgUnit, unit_id)
-    if unit is None or unit.organisation_id != current_user.organisation_id:
-        abort(404)
-    if not current_user.has_role(Role.ADMIN) and unit.id not in units_in_scope(current_user):
-        abort(404)
-    return unit
+def _unit_or_404(unit_id: int) -> OrgUnit:
+    return scope.unit_in_scope(current_user, unit_id) or abort(404)
 
 
 @bp.route("/eenheden/<int:unit_id>/certificaten.zip")
 @roles_required(*HR_ROLES)
 def unit_certificates_zip(unit_id: int) -> Response:
     """Every valid certificate of the people in the unit and below it, streamed as one ZIP."""
-    unit = _unit_in_scope(unit_id)
+    unit = _unit_or_404(unit_id)
     unit_ids = descendant_unit_ids(unit.organisation_id, {unit.id})
     organisation_name = unit.organisation.name
     base_url = current_app.config["PUBLIC_BASE_URL"]
@@ -126,30 +129,10 @@ def unit_certificates_zip(unit_id: int) -> Response:
     )
 
 
-def _root_units() -> set[int]:
-    """The units at the top of the viewer's scope: the organisation's roots for an admin."""
-    if current_user.has_role(Role.ADMIN):
-        return set(
-            db.session.scalars(
-                sa.select(OrgUnit.id).where(
-                    OrgUnit.organisation_id == current_user.organisation_id,
-                    OrgUnit.parent_id.is_(None),
-                )
-            )
-        )
-    return set(
-        db.session.scalars(sa.select(HrScope.unit_id).where(HrScope.user_id == current_user.id))
-    )
-
-
-def _scope_ids() -> set[int]:
-    return descendant_unit_ids(current_user.organisation_id, _root_units())
-
-
 @bp.route("/")
 @roles_required(*HR_ROLES)
 def dashboard() -> str:
-    roots = _root_units()
+    roots = scope.scope_root_ids(current_user)
     figures = reports.dashboard(current_user.organisation_id, roots, language=current_language())
     return render_template(
         "hr/dashboard.html", figures=figures, unit=None, chart=charts.bar_chart(figures.weeks)
@@ -159,9 +142,11 @@ def dashboard() -> str:
 @bp.route("/eenheden/<int:unit_id>")
 @roles_required(*HR_ROLES)
 def unit(unit_id: int) -> str:
-    unit = _unit_in_scope(unit_id)
+    unit = _unit_or_404(unit_id)
     children = {child.id for child in unit.children} or {unit.id}
-    figures = reports.dashboard(unit.organisation_id, children, language=current_language())
+    figures = reports.dashboard(
+        unit.organisation_id, children, language=current_language(), own_unit_id=unit.id
+    )
     figures.total.label = unit.name
     return render_template(
         "hr/dashboard.html", figures=figures, unit=unit, chart=charts.bar_chart(figures.weeks)
@@ -172,8 +157,8 @@ def _export_units() -> set[int]:
     """The viewer's scope, or one unit of it with everything below (?unit=<id>)."""
     unit_id = request.args.get("unit", type=int)
     if unit_id:
-        return descendant_unit_ids(current_user.organisation_id, {_unit_in_scope(unit_id).id})
-    return _scope_ids()
+        return descendant_unit_ids(current_user.organisation_id, {_unit_or_404(unit_id).id})
+    return scope.scope_unit_ids(current_user)
 
 
 @bp.route("/export.csv")
@@ -214,7 +199,7 @@ def import_upload() -> str | Response:
         batch = ImportBatch(
             organisation_id=current_user.organisation_id,
             uploaded_by_id=current_user.id,
-            filename=form.file.data.filename or "",
+            filename=(form.file.data.filename or "")[:255],  # the column's length
             data=data,
             deactivate_missing=form.deactivate_missing.data,
         )
@@ -271,10 +256,16 @@ def rules() -> str | Response:
         (p.id, p.title(current_language()))
         for p in db.session.scalars(sa.select(LearningPath).order_by(LearningPath.slug))
     ]
-    scope_units = db.session.scalars(
-        sa.select(OrgUnit).where(OrgUnit.id.in_(_scope_ids())).order_by(OrgUnit.name)
-    ).all()
-    form.unit_id.choices = [(u.id, u.name) for u in scope_units]
+    visible_units = scope.scope_unit_ids(current_user)
+    form.unit_id.choices = [  # the organisation's units, then those in scope: no list of ids
+        (unit_id, name)
+        for unit_id, name in db.session.execute(
+            sa.select(OrgUnit.id, OrgUnit.name)
+            .where(OrgUnit.organisation_id == current_user.organisation_id)
+            .order_by(OrgUnit.name)
+        )
+        if unit_id in visible_units
+    ]
     if current_user.has_role(Role.ADMIN):
         form.unit_id.choices.insert(0, (0, _("Hele organisatie")))
     if form.validate_on_submit():
@@ -306,6 +297,6 @@ def rules() -> str | Response:
             .where(AssignmentRule.organisation_id == current_user.organisation_id)
             .order_by(AssignmentRule.id)
         )
-        if rule.unit_id is None or rule.unit_id in _scope_ids()
+        if rule.unit_id is None or rule.unit_id in visible_units
     ]
     return render_template("hr/rules.html", form=form, rules=visible), 400 if form.errors else 200

@@ -11,9 +11,28 @@ from app.extensions import db
 from app.models.content import LearningPath, ModuleVersion
 from app.models.user import User, utcnow
 
+VALID_PATH_CERTIFICATE = "kind = 'path' AND revoked_at IS NULL AND superseded_by_id IS NULL"
+
 
 class Certificate(db.Model):
     __tablename__ = "certificates"
+    __table_args__ = (
+        # For the HR dashboards and the evidence report (migration 0008, docs/performance.md).
+        sa.Index(
+            "ix_certificates_valid_path",
+            "user_id",
+            "path_id",
+            "expires_on",
+            postgresql_where=sa.text(VALID_PATH_CERTIFICATE),
+            sqlite_where=sa.text(VALID_PATH_CERTIFICATE),
+        ),
+        sa.Index(
+            "ix_certificates_path_issued_at",
+            "issued_at",
+            postgresql_where=sa.text("kind = 'path'"),
+            sqlite_where=sa.text("kind = 'path'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

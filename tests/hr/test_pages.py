@@ -180,3 +180,37 @@ def test_the_xlsx_export_has_the_same_rows_and_neutralises_formulas(app, org):
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][:2] == ["personeelsnummer", "naam"]
     assert sorted(row[1] for row in rows[1:]) == ["'=1+1", "Anna"]
+
+
+def test_the_weekly_table_counts_the_path_certificate_issued_this_week(app, org):
+    hr = session_for(app, org["hr"])
+    page = hr.client.get("/hr/").get_data(as_text=True)
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    week = f'<td class="utrecht-table__cell">{monday:%d-%m-%Y}</td>'
+    assert f'{week}<td class="utrecht-table__cell">1</td>' in page  # Anna's, this week
+
+
+def test_a_drill_down_counts_the_people_placed_in_the_unit_itself(app, org, make):
+    """Someone placed in GEM itself, not in a team below it, still counts on GEM's page."""
+    make.user(name="Directeur", unit=org["root"], email="directeur@example.org")
+    admin = session_for(app, make.user(Role.ADMIN, email="admin@example.org"))
+    page = admin.client.get(f"/hr/eenheden/{org['root'].id}").get_data(as_text=True)
+    assert "<dt>Medewerkers</dt><dd>5</dd>" in page  # Anna, Aart, HR A, Bea, the director
+    assert f'href="/hr/eenheden/{org["root"].id}">Unit GEM</a>' in page
+
+
+def test_a_drill_down_costs_the_same_queries_however_many_units_it_shows(
+    app, org, make, count_queries
+):
+    admin = session_for(app, make.user(Role.ADMIN, email="admin@example.org"))
+    url = f"/hr/eenheden/{org['root'].id}"
+    admin.client.get(url)
+    with count_queries() as two_units:
+        admin.client.get(url)
+    for code in ("C", "D", "E", "F"):
+        team = make.unit(org["organisation"], code, parent=org["root"])
+        make.user(name=f"Lid {code}", unit=team, email=f"lid-{code.lower()}@example.org")
+    with count_queries() as six_units:
+        page = admin.client.get(url).get_data(as_text=True)
+    assert "Unit F" in page
+    assert six_units.count == two_units.count <= 14
