@@ -13,7 +13,13 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import Lesson, ModuleProgress, ModuleVersion
 from app.services import personal_data
-from app.services.catalogue import current_version, current_versions, pick_language
+from app.services.catalogue import (
+    current_version,
+    current_versions,
+    lesson_neighbours,
+    lesson_titles,
+    pick_language,
+)
 from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
 from app.services.published import PublishedVersion, published
 
@@ -90,15 +96,15 @@ def lesson(slug: str, lesson_slug: str) -> str:
     if progress.last_lesson_position != lesson.position:
         progress.last_lesson_position = lesson.position
     db.session.commit()
-    toc = [(entry.position, entry.slug, entry.title) for entry in version.lessons]
-    index = next(i for i, item in enumerate(toc) if item[0] == lesson.position)
+    toc = lesson_titles(version.id)
+    previous, following = lesson_neighbours(toc, lesson.position)
     return render_template(
         "learn/lesson.html",
         version=version,
         lesson=lesson,
         toc=toc,
-        previous=toc[index - 1] if index > 0 else None,
-        next=toc[index + 1] if index + 1 < len(toc) else None,
+        previous=previous,
+        next=following,
         is_read=any(r.lesson_id == lesson.id for r in progress.lessons_read),
         form=FlaskForm(),
     )

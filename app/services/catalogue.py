@@ -64,3 +64,14 @@ def lesson_titles(version_id: int) -> list[tuple[int, str, str]]:
     """(position, slug, title) of a version's lessons."""
     version = published(version_id)
     return [(e.position, e.slug, e.title) for e in version.lessons] if version else []
+
+
+TocEntry = tuple[int, str, str]
+
+
+def lesson_neighbours(toc: list[TocEntry], position: int) -> tuple[TocEntry | None, ...]:
+    """The contents entries before and after the lesson at `position`; None at either end."""
+    index = next(i for i, item in enumerate(toc) if item[0] == position)
+    before = toc[index - 1] if index > 0 else None
+    after = toc[index + 1] if index + 1 < len(toc) else None
+    return before, after

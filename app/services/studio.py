@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Lesson, Module, ModuleVersion, QuizAttempt
+from app.services.catalogue import current_versions, pick_language
 from app.services.content.preview import PreviewContext
 
 
@@ -159,22 +160,10 @@ def lesson_at(version: ModuleVersion, position: int) -> Lesson | None:
 
 def module_choices(language: str) -> list[tuple[str, str]]:
     """(slug, title) of every published module, for the preview form's module list."""
-    return [(summary.slug, summary.title(language)) for summary in _current_titles()]
-
-
-def _current_titles() -> list[ModuleSummary]:
-    rows = db.session.execute(
-        sa.select(Module.slug, ModuleVersion.language, ModuleVersion.title)
-        .join(ModuleVersion.module)
-        .where(ModuleVersion.is_current)
-        .order_by(Module.id, ModuleVersion.language.desc())
-    )
-    modules: dict[str, ModuleSummary] = {}
-    for slug, language, title in rows:
-        modules.setdefault(slug, ModuleSummary(slug)).translations.append(
-            Translation(language, "", title, dt.date.min, 0, 0)
-        )
-    return list(modules.values())
+    return [
+        (slug, pick_language(translations, language).title)
+        for slug, translations in current_versions().items()
+    ]
 
 
 def preview_context(language: str, module_slug: str | None) -> PreviewContext | None:

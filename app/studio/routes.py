@@ -12,7 +12,7 @@ from app.auth.decorators import roles_required
 from app.i18n import current_language
 from app.models import ModuleVersion, Role
 from app.services import studio
-from app.services.catalogue import lesson_titles
+from app.services.catalogue import lesson_neighbours, lesson_titles
 from app.services.content.preview import preview_text
 from app.services.item_statistics import REVIEW_BELOW_PERCENT, version_statistics
 from app.studio.forms import LANGUAGE_LABELS, PreviewForm
@@ -61,15 +61,15 @@ def lesson_preview(slug: str, lang: str, position: int) -> str:
     if lesson is None:
         abort(404)
     toc = lesson_titles(version.id)
-    index = next(i for i, item in enumerate(toc) if item[0] == position)
+    previous, following = lesson_neighbours(toc, position)
     return render_template(
         "studio/lesson_preview.html",
         slug=slug,
         version=version,
         lesson=lesson,
         toc=toc,
-        previous=toc[index - 1] if index > 0 else None,
-        next=toc[index + 1] if index + 1 < len(toc) else None,
+        previous=previous,
+        next=following,
         version_arg=None if version.is_current else version.version,
     )
 
