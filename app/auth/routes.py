@@ -14,11 +14,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, ResetPasswordForm
-from app.auth.session import start_session_clock
+from app.auth.session import begin_session
 from app.extensions import db, limiter
 from app.services import audit, password_reset
 from app.services.users import authenticate, find_by_email
@@ -65,13 +65,7 @@ def login() -> str | Response:
             db.session.commit()
             form.email.errors.append(_("E-mailadres of wachtwoord klopt niet."))
         else:
-            # A fresh session on sign-in, so a session planted before login is worth nothing.
-            language = session.get("language")
-            session.clear()
-            login_user(user)
-            start_session_clock()
-            if language and not user.language:
-                user.language = language
+            begin_session(user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("learn.my_learning"))
     status = 400 if form.errors else 200

@@ -38,8 +38,9 @@ def start_session_clock() -> None:
 
 
 def begin_session(user: User) -> None:
-    """Signs `user` in on a fresh session, as the password login does: a session planted before
-    sign-in is worth nothing, and the time-outs count from now. The caller commits."""
+    """Signs `user` in on a fresh session, for the password login and single sign-on alike: a
+    session planted before sign-in is worth nothing, and the time-outs count from now. The caller
+    commits."""
     language = session.get("language")
     session.clear()
     login_user(user)
