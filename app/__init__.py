@@ -20,7 +20,15 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import (
+        FRAGMENT_CACHE_CONFIG,
+        csrf,
+        db,
+        fragment_cache,
+        limiter,
+        login_manager,
+        migrate,
+    )
     from app.i18n import init_babel
 
     db.init_app(app)
@@ -28,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    fragment_cache.init_app(app, config=FRAGMENT_CACHE_CONFIG)
     init_babel(app)
     from app import models  # noqa: F401 - registers every table with SQLAlchemy's metadata
     from app.auth.session import init_login

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,12 @@ csrf = CSRFProtect()
 babel = Babel()
 # Counts live in RATELIMIT_STORAGE_URI: Redis in production, so all app servers share them.
 limiter = Limiter(key_func=get_remote_address)
+# Rendered page fragments that depend only on published (immutable) content, such as a
+# lesson's text and contents list, kept in each worker's memory: two servers cannot disagree
+# about them, so they need no shared store. Nothing that can change may go in here.
+fragment_cache = Cache()
+FRAGMENT_CACHE_CONFIG = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 0,  # never expires: the content it is made from cannot change
+    "CACHE_THRESHOLD": 2048,  # a bound on the memory: a few kB per fragment
+}

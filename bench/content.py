@@ -352,8 +352,6 @@ def lesson_rendered_per_request(slug: str, lesson_slug: str) -> str:
     request instead of showing the HTML stored at sync time. Same queries, same template."""
     version, progress = _reading(slug)
     lesson = _lesson_of(version, lesson_slug)
-    if progress.last_lesson_position != lesson.position:
-        progress.last_lesson_position = lesson.position
     db.session.commit()
     toc = lesson_titles(version.id)
     index = next(i for i, item in enumerate(toc) if item[0] == lesson.position)

@@ -208,7 +208,7 @@ def call_livez_session(c: Client, i: int) -> Call:
 
 
 def call_lesson(c: Client, i: int) -> Call:
-    # Lessons in turn, as a learner reads: each view also moves the "resume here" position.
+    # Lessons in turn, as a learner reads (a GET: it writes nothing once the module is started).
     return Call(c.learner, "GET", c.lessons[i % len(c.lessons)], 200)
 
 
@@ -811,7 +811,7 @@ def running_server(url: str, args: argparse.Namespace, workdir: Path) -> Iterato
             server.wait()
 
 
-def run_load_generator(plan: dict) -> list[dict]:
+def run_load_generator(plan: dict, server_log: Path) -> list[dict]:
     """This file again, as a second process: it shares no interpreter (and no GIL) with us."""
     finished = subprocess.run(
         [sys.executable, __file__, "--load-generator"],
@@ -821,6 +821,8 @@ def run_load_generator(plan: dict) -> list[dict]:
         check=False,
     )
     if finished.returncode != 0:
+        # What the server said is what explains a failure; its temp dir is gone after the run.
+        print(*server_log.read_text().splitlines()[-40:], sep="\n", file=sys.stderr)
         sys.exit(f"the load generator failed with exit code {finished.returncode}")
     return json.loads(finished.stdout)
 
@@ -897,7 +899,7 @@ def run_against(label: str, url: str, app: Flask, args: argparse.Namespace, work
             "seconds": args.seconds,
             "warmup": args.warmup,
         }
-        results = run_load_generator(plan)
+        results = run_load_generator(plan, server["log"])
     submits = next(r for r in results if r["key"] == "submit")
     with app.app_context():
         outcome = submit_outcome(plan, submits["sent"], before)

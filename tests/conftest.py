@@ -20,7 +20,7 @@ os.environ.setdefault(
 )
 
 from app import create_app  # noqa: E402 - after the test database is chosen
-from app.extensions import db, limiter  # noqa: E402
+from app.extensions import db, fragment_cache, limiter  # noqa: E402
 from app.models import Organisation, OrgUnit, Role, User  # noqa: E402
 from app.services import published  # noqa: E402
 from app.services.content.loader import Loader  # noqa: E402
@@ -71,7 +71,9 @@ def clean_database(app: Flask):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-        published.clear()  # emptied tables hand out the same version ids again (SQLite)
+        # Emptied tables hand out the same version ids again (SQLite): forget what was derived.
+        published.clear()
+        fragment_cache.clear()
 
 
 @pytest.fixture

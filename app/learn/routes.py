@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.i18n import current_language
-from app.models import Lesson, ModuleProgress, ModuleVersion
+from app.models import ModuleProgress, ModuleVersion
 from app.services import personal_data
 from app.services.catalogue import (
     current_version,
@@ -21,7 +21,7 @@ from app.services.catalogue import (
     pick_language,
 )
 from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
-from app.services.published import PublishedVersion, published
+from app.services.published import LessonText, PublishedVersion, lesson_text, published
 
 bp = Blueprint("learn", __name__)
 
@@ -65,13 +65,8 @@ def _reading(slug: str) -> tuple[PublishedVersion, ModuleProgress]:
     return version, progress
 
 
-_LESSON_BY_SLUG = sa.select(Lesson).where(
-    Lesson.module_version_id == sa.bindparam("version_id"), Lesson.slug == sa.bindparam("slug")
-)
-
-
-def _lesson_of(version: PublishedVersion, lesson_slug: str) -> Lesson:
-    lesson = db.session.scalar(_LESSON_BY_SLUG, {"version_id": version.id, "slug": lesson_slug})
+def _lesson_of(version: PublishedVersion, lesson_slug: str) -> LessonText:
+    lesson = lesson_text(version.id, lesson_slug)
     if lesson is None:
         abort(404)
     return lesson
@@ -93,8 +88,8 @@ def module(slug: str) -> str:
 def lesson(slug: str, lesson_slug: str) -> str:
     version, progress = _reading(slug)
     lesson = _lesson_of(version, lesson_slug)
-    if progress.last_lesson_position != lesson.position:
-        progress.last_lesson_position = lesson.position
+    # Reading writes nothing but the progress row on a first visit (committed here): the place
+    # to resume moves when a lesson is marked read. A GET stays safe to repeat and cheap.
     db.session.commit()
     toc = lesson_titles(version.id)
     previous, following = lesson_neighbours(toc, lesson.position)
@@ -117,15 +112,11 @@ def mark_lesson_read(slug: str, lesson_slug: str) -> Response:
         abort(400)
     version, progress = _reading(slug)
     lesson = _lesson_of(version, lesson_slug)
-    mark_read(current_user, progress, lesson)
+    mark_read(current_user, progress, version, lesson)
     db.session.commit()
-    following = db.session.scalar(
-        sa.select(Lesson.slug).where(
-            Lesson.module_version_id == version.id, Lesson.position == lesson.position + 1
-        )
-    )
+    _, following = lesson_neighbours(lesson_titles(version.id), lesson.position)
     if following:
-        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following))
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following[1]))
     return redirect(url_for("learn.module", slug=slug, _anchor="afronden"))
 
 

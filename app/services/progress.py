@@ -20,7 +20,6 @@ from app.models import (
     Certificate,
     Completion,
     LearningPath,
-    Lesson,
     LessonRead,
     ModuleProgress,
     ModuleVersion,
@@ -30,7 +29,7 @@ from app.models import (
 from app.models.user import utcnow
 from app.services import certificates
 from app.services.catalogue import current_versions, pick_language
-from app.services.published import PublishedVersion, published, published_many
+from app.services.published import LessonText, PublishedVersion, published, published_many
 
 
 class Status(enum.StrEnum):
@@ -71,9 +70,12 @@ def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion)
     return progress
 
 
-def mark_read(user: User, progress: ModuleProgress, lesson: Lesson) -> Completion | None:
-    """Records the lesson as read (once) and completes the module when that was what it lacked."""
-    if lesson.module_version_id != progress.module_version_id:
+def mark_read(
+    user: User, progress: ModuleProgress, version: PublishedVersion, lesson: LessonText
+) -> Completion | None:
+    """Records `version`'s lesson as read (once), moves the place to resume to the lesson after
+    it, and completes the module when that was what it lacked."""
+    if version.id != progress.module_version_id:
         raise ValueError("the lesson belongs to another version than the learner's")
     if all(read.lesson_id != lesson.id for read in progress.lessons_read):
         progress.lessons_read.append(LessonRead(lesson_id=lesson.id))

@@ -24,6 +24,9 @@ from app.models import Lesson, Module, ModuleVersion
 #: A bound, so a process that lives through many publications cannot grow without limit. Far
 #: above what a course holds (200 modules × 2 languages × a few versions each).
 MAX_CACHED = 4096
+#: Lessons are bigger (their HTML, some kB each): a bound of about 20 MB per worker, more than
+#: the lessons of the versions people read at any one time.
+MAX_CACHED_LESSONS = 2048
 
 
 class ModuleRef(NamedTuple):
@@ -38,6 +41,16 @@ class LessonEntry(NamedTuple):
     position: int
     slug: str
     title: str
+
+
+class LessonText(NamedTuple):
+    """One lesson as the reader shows it: the outline entry and its sanitised HTML."""
+
+    id: int
+    position: int
+    slug: str
+    title: str
+    html: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +88,7 @@ class PublishedVersion:
 
 
 _cache: dict[int, PublishedVersion] = {}
+_lessons: dict[tuple[int, str], LessonText] = {}
 _lock = threading.Lock()
 
 
@@ -91,11 +105,29 @@ def published_many(version_ids: list[int]) -> dict[int, PublishedVersion]:
     return {i: _cache[i] for i in version_ids if i in _cache}
 
 
+def lesson_text(version_id: int, slug: str) -> LessonText | None:
+    """A lesson of a published version by its slug; None when it has no such lesson. Read once
+    per worker, like the version: the lesson page then costs no query for its text."""
+    key = (version_id, slug)
+    if key not in _lessons:
+        row = db.session.execute(
+            _LESSON_BY_SLUG, {"version_id": version_id, "slug": slug}
+        ).one_or_none()
+        if row is None:
+            return None  # not remembered: a wrong URL must not fill the memory
+        with _lock:
+            if len(_lessons) >= MAX_CACHED_LESSONS:
+                _lessons.clear()
+            _lessons[key] = LessonText(*row)
+    return _lessons[key]
+
+
 def clear() -> None:
     """Forgets every snapshot. Only needed when versions are deleted, which the app never does
     (tests empty their tables between tests, and SQLite then hands out the same ids again)."""
     with _lock:
         _cache.clear()
+        _lessons.clear()
 
 
 def _remember(snapshots: list[PublishedVersion]) -> None:
@@ -105,6 +137,10 @@ def _remember(snapshots: list[PublishedVersion]) -> None:
         for snapshot in snapshots:
             _cache[snapshot.id] = snapshot
 
+
+_LESSON_BY_SLUG = sa.select(
+    Lesson.id, Lesson.position, Lesson.slug, Lesson.title, Lesson.html
+).where(Lesson.module_version_id == sa.bindparam("version_id"), Lesson.slug == sa.bindparam("slug"))
 
 _COLUMNS = (
     ModuleVersion.id,

@@ -1,6 +1,7 @@
 """A learner's whole journey through HTTP, and the guarantees around quizzes and progress."""
 
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -181,3 +182,34 @@ def test_a_crash_half_way_through_submission_writes_nothing(auth, learner, monke
     assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 0
     # The answers saved before the crash are all still there.
     assert db.session.scalar(sa.select(sa.func.count(QuizAnswer.id))) == len(attempt.draw)
+
+
+def _resume_link(auth) -> str:
+    page = auth.client.get("/modules/proef").get_data(as_text=True)
+    link = re.search(
+        r'href="/modules/proef/([^"]+)">(Verder waar ik was|Begin met de eerste les)<', page
+    )
+    assert link, page
+    return f"{link.group(2)} → {link.group(1)}"
+
+
+def test_reading_writes_nothing_and_the_resume_point_follows_what_was_marked_read(auth, learner):
+    auth.login(learner)
+    assert _resume_link(auth) == "Begin met de eerste les → 01-wat-is-een-model"
+    # Opening (even re-opening) a lesson is a safe GET: it does not move the resume point.
+    for _ in range(2):
+        assert auth.client.get("/modules/proef/02-mens-beslist").status_code == 200
+    assert _resume_link(auth) == "Begin met de eerste les → 01-wat-is-een-model"
+
+    reply = auth.post("/modules/proef/01-wat-is-een-model/gelezen")
+    assert reply.headers["Location"].endswith("/modules/proef/02-mens-beslist")
+    assert _resume_link(auth) == "Verder waar ik was → 02-mens-beslist"
+    reply = auth.post("/modules/proef/02-mens-beslist/gelezen")
+    assert reply.headers["Location"].endswith("/modules/proef#afronden")
+    assert "2 van 2 lessen gelezen" in auth.client.get("/modules/proef").get_data(as_text=True)
+
+
+def test_a_lesson_that_does_not_exist_is_404_to_read_and_to_mark(auth, learner):
+    auth.login(learner)
+    assert auth.client.get("/modules/proef/99-bestaat-niet").status_code == 404
+    assert auth.post("/modules/proef/99-bestaat-niet/gelezen").status_code == 404
