@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     from app.i18n import init_babel
 
     db.init_app(app)
+    use_write_ahead_log_on_sqlite(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -42,6 +43,26 @@ def register_extensions(app: Flask) -> None:
     from app.auth.session import init_login
 
     init_login(app)
+
+
+def use_write_ahead_log_on_sqlite(app: Flask) -> None:
+    """SQLite in WAL mode: pages keep reading while another worker writes, and a commit costs one
+    sync of the log instead of the journal dance. Durability stays as it was (synchronous=FULL)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def set_pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:

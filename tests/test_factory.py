@@ -4,7 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from config import DEFAULT_SECRET_KEY, ProductionConfig, TestingConfig
+from app.extensions import db
+from config import DEFAULT_SECRET_KEY, ProductionConfig, TestingConfig, engine_options
 
 
 def test_testing_config_is_used(app):
@@ -92,3 +93,18 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(app):
 )
 def test_a_nul_byte_anywhere_in_the_request_is_a_400_not_a_crash(client, url):
     assert client.get(url).status_code == 400
+
+
+def test_sqlite_runs_in_write_ahead_log_mode_with_full_sync(tmp_path):
+    """Readers keep going while a worker writes; a commit still survives a power cut."""
+    url = f"sqlite:///{tmp_path}/wal.db"
+    config = type(
+        "FileConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url)},
+    )
+    with create_app(config).app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 2  # FULL
+        db.engine.dispose()

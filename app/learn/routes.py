@@ -20,7 +20,13 @@ from app.services.catalogue import (
     lesson_titles,
     pick_language,
 )
-from app.services.progress import LearnerOverview, get_or_start_progress, mark_read
+from app.services.progress import (
+    LearnerOverview,
+    ReadingState,
+    get_or_start_progress,
+    mark_read,
+    reading_state,
+)
 from app.services.published import LessonText, PublishedVersion, lesson_text, published
 
 bp = Blueprint("learn", __name__)
@@ -65,6 +71,17 @@ def _reading(slug: str) -> tuple[PublishedVersion, ModuleProgress]:
     return version, progress
 
 
+def _reading_state(slug: str) -> tuple[PublishedVersion, ReadingState]:
+    """As `_reading`, for pages that only show progress: plain rows, no progress objects."""
+    version = current_version(slug, current_user.language)
+    if version is None:
+        abort(404)
+    state = reading_state(current_user, version)
+    if state.version_id != version.id:
+        version = published(state.version_id)
+    return version, state
+
+
 def _lesson_of(version: PublishedVersion, lesson_slug: str) -> LessonText:
     lesson = lesson_text(version.id, lesson_slug)
     if lesson is None:
@@ -86,7 +103,7 @@ def module(slug: str) -> str:
 @bp.route("/modules/<slug>/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str) -> str:
-    version, progress = _reading(slug)
+    version, state = _reading_state(slug)
     lesson = _lesson_of(version, lesson_slug)
     # Reading writes nothing but the progress row on a first visit (committed here): the place
     # to resume moves when a lesson is marked read. A GET stays safe to repeat and cheap.
@@ -100,8 +117,7 @@ def lesson(slug: str, lesson_slug: str) -> str:
         toc=toc,
         previous=previous,
         next=following,
-        is_read=any(r.lesson_id == lesson.id for r in progress.lessons_read),
-        form=FlaskForm(),
+        is_read=lesson.id in state.lessons_read,
     )
 
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import QuizAttempt
 from app.services import quizzes
 from app.services.catalogue import current_version
-from app.services.progress import get_or_start_progress
+from app.services.progress import reading_state
 from app.services.published import published
 
 bp = Blueprint("quiz", __name__)
@@ -21,9 +21,9 @@ def _version_for(slug: str):
     version = current_version(slug, current_user.language)
     if version is None:
         abort(404)
-    progress = get_or_start_progress(current_user, version)
-    if progress.module_version_id != version.id:
-        version = published(progress.module_version_id)
+    pinned = reading_state(current_user, version).version_id
+    if pinned != version.id:
+        version = published(pinned)
     if not version.has_quiz:
         abort(404)
     return version

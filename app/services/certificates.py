@@ -86,12 +86,24 @@ def _issue(
     return certificate
 
 
+# Built once: a learner's last step (submitting a quiz, marking the last lesson) runs these.
+_MODULE_CERTIFICATES = (
+    sa.select(Certificate)
+    .join(ModuleVersion, Certificate.module_version_id == ModuleVersion.id)
+    .where(
+        Certificate.user_id == sa.bindparam("user_id"),
+        ModuleVersion.module_id == sa.bindparam("module_id"),
+    )
+)
+_PATH_CERTIFICATES = sa.select(Certificate).where(
+    Certificate.user_id == sa.bindparam("user_id"), Certificate.path_id == sa.bindparam("path_id")
+)
+
+
 def issue_for_module(user: User, version: PublishedVersion, completion: Completion) -> Certificate:
     earlier = list(
         db.session.scalars(
-            sa.select(Certificate)
-            .join(ModuleVersion, Certificate.module_version_id == ModuleVersion.id)
-            .where(Certificate.user_id == user.id, ModuleVersion.module_id == version.module_id)
+            _MODULE_CERTIFICATES, {"user_id": user.id, "module_id": version.module_id}
         )
     )
     return _issue(
@@ -107,13 +119,7 @@ def issue_for_module(user: User, version: PublishedVersion, completion: Completi
 
 
 def issue_for_path(user: User, path: LearningPath) -> Certificate:
-    earlier = list(
-        db.session.scalars(
-            sa.select(Certificate).where(
-                Certificate.user_id == user.id, Certificate.path_id == path.id
-            )
-        )
-    )
+    earlier = list(db.session.scalars(_PATH_CERTIFICATES, {"user_id": user.id, "path_id": path.id}))
     expires = add_months(dt.date.today(), path.validity_months)
     return _issue(
         user,

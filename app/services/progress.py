@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.models import (
@@ -46,15 +45,18 @@ _PROGRESS_ON_MODULE = sa.select(ModuleProgress).where(
 )
 
 
+def find_progress(user_id: int, module_id: int) -> ModuleProgress | None:
+    """The learner's progress on a module, if they started it."""
+    return db.session.scalar(_PROGRESS_ON_MODULE, {"user_id": user_id, "module_id": module_id})
+
+
 def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion) -> ModuleProgress:
     """The learner's progress on this module; created pinned to `version` on first visit.
 
     A learner keeps the version they started. Once they completed it and a newer version is
     published, opening the module starts a new round on the newer version.
     """
-    progress = db.session.scalar(
-        _PROGRESS_ON_MODULE, {"user_id": user.id, "module_id": version.module_id}
-    )
+    progress = find_progress(user.id, version.module_id)
     if progress is None:
         progress = ModuleProgress(
             user_id=user.id, module_id=version.module_id, module_version_id=version.id
@@ -68,6 +70,47 @@ def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion)
         progress.lessons_read.clear()
         db.session.flush()
     return progress
+
+
+# One statement, plain rows: the lesson and quiz pages only need which version the learner is
+# pinned to and which lessons they read, not the progress objects.
+_READING_STATE = (
+    sa.select(
+        ModuleProgress.module_version_id,
+        ModuleProgress.completed_at,
+        LessonRead.lesson_id,
+    )
+    .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
+    .where(
+        ModuleProgress.user_id == sa.bindparam("user_id"),
+        ModuleProgress.module_id == sa.bindparam("module_id"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class ReadingState:
+    """The version a learner reads of a module, and the ids of the lessons they marked read."""
+
+    version_id: int
+    lessons_read: frozenset[int]
+
+
+def reading_state(user: User, version: PublishedVersion) -> ReadingState:
+    """What `get_or_start_progress` decides, read as plain rows when nothing needs to change
+    (the learner started this module and is not due for a new round): the cheap common case."""
+    rows = db.session.execute(
+        _READING_STATE, {"user_id": user.id, "module_id": version.module_id}
+    ).all()
+    starts_anew = (
+        rows and rows[0].completed_at is not None and rows[0].module_version_id != version.id
+    )
+    if not rows or starts_anew:
+        progress = get_or_start_progress(user, version)
+        read = frozenset(r.lesson_id for r in progress.lessons_read)
+        return ReadingState(progress.module_version_id, read)
+    read = frozenset(r.lesson_id for r in rows if r.lesson_id is not None)
+    return ReadingState(rows[0].module_version_id, read)
 
 
 def mark_read(
@@ -89,15 +132,16 @@ def lessons_done(progress: ModuleProgress, version: PublishedVersion) -> bool:
     return all(lesson.id in read for lesson in version.lessons)
 
 
+_BEST_PASSED_SCORE = sa.select(sa.func.max(QuizAttempt.score)).where(
+    QuizAttempt.user_id == sa.bindparam("user_id"),
+    QuizAttempt.module_version_id == sa.bindparam("version_id"),
+    QuizAttempt.passed.is_(True),
+)
+
+
 def best_passed_score(user_id: int, version_id: int) -> float | None:
     """The learner's best score among passed attempts on this version; None if none passed."""
-    return db.session.scalar(
-        sa.select(sa.func.max(QuizAttempt.score)).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_version_id == version_id,
-            QuizAttempt.passed.is_(True),
-        )
-    )
+    return db.session.scalar(_BEST_PASSED_SCORE, {"user_id": user_id, "version_id": version_id})
 
 
 def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
@@ -126,13 +170,16 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
     return completion
 
 
+_ASSIGNED_PATHS_ONLY = (
+    sa.select(LearningPath)
+    .join(Assignment, Assignment.path_id == LearningPath.id)
+    .where(Assignment.user_id == sa.bindparam("user_id"))
+)
+
+
 def paths_containing(module_slug: str, user_id: int) -> list[LearningPath]:
     """Assigned paths of this learner that include the module."""
-    paths = db.session.scalars(
-        sa.select(LearningPath)
-        .join(Assignment, Assignment.path_id == LearningPath.id)
-        .where(Assignment.user_id == user_id)
-    )
+    paths = db.session.scalars(_ASSIGNED_PATHS_ONLY, {"user_id": user_id})
     return [path for path in paths if module_slug in path.module_slugs]
 
 
@@ -197,20 +244,23 @@ def combine(statuses: list[Status], certificate: Certificate | None = None) -> S
     return Status.NOT_STARTED
 
 
-# Built once: "Mijn leren" runs these for every visit.
+# Built once: "Mijn leren" runs these for every visit. Plain rows, not objects: the page only
+# reads them, and building ORM objects was most of its cost.
 _PROGRESS_OF_USER = (
-    sa.select(ModuleProgress)
+    sa.select(
+        ModuleProgress.id,
+        ModuleProgress.module_id,
+        ModuleProgress.module_version_id,
+        ModuleProgress.last_lesson_position,
+        ModuleProgress.completed_at,
+        sa.func.count(LessonRead.id).label("lessons_read"),
+    )
+    .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
     .where(ModuleProgress.user_id == sa.bindparam("user_id"))
-    .options(lazyload(ModuleProgress.lessons_read))  # counted in SQL instead
-)
-_LESSONS_READ_PER_PROGRESS = (
-    sa.select(LessonRead.progress_id, sa.func.count())
-    .join(ModuleProgress)
-    .where(ModuleProgress.user_id == sa.bindparam("user_id"))
-    .group_by(LessonRead.progress_id)
+    .group_by(ModuleProgress.id)
 )
 _COMPLETIONS_OF_USER = (
-    sa.select(Completion)
+    sa.select(Completion.module_id, Completion.module_version_id, Completion.completed_at)
     .where(Completion.user_id == sa.bindparam("user_id"))
     .order_by(Completion.completed_at, Completion.id)
 )
@@ -228,16 +278,16 @@ class LearnerOverview:
         self.user = user
         self.versions = current_versions()
         who = {"user_id": user.id}
-        self.progress = {p.module_id: p for p in db.session.scalars(_PROGRESS_OF_USER, who)}
-        self.lessons_read = dict(db.session.execute(_LESSONS_READ_PER_PROGRESS, who).all())
-        completions = list(db.session.scalars(_COMPLETIONS_OF_USER, who))
+        #: Per module: the learner's progress row (with `lessons_read`, a count).
+        self.progress = {p.module_id: p for p in db.session.execute(_PROGRESS_OF_USER, who)}
+        completions = db.session.execute(_COMPLETIONS_OF_USER, who).all()
         #: The versions learners are pinned to or completed, which need not be the current ones.
         self.pinned = published_many(
             [p.module_version_id for p in self.progress.values()]
             + [c.module_version_id for c in completions]
         )
         #: Per module: the newest completion, with the language and major version it was in.
-        self.completions: dict[int, tuple[Completion, str, int]] = {}
+        self.completions: dict[int, tuple[sa.Row, str, int]] = {}
         for completion in completions:
             taken = self.pinned[completion.module_version_id]
             self.completions[completion.module_id] = (completion, taken.language, taken.major)
@@ -258,7 +308,7 @@ class LearnerOverview:
         if progress is not None:
             state.version = self.pinned.get(progress.module_version_id, current)
             state.lessons_total = len(state.version.lessons)
-            state.lessons_read = self.lessons_read.get(progress.id, 0)
+            state.lessons_read = progress.lessons_read
             state.next_lesson = min(progress.last_lesson_position, max(state.lessons_total, 1))
             state.status = Status.IN_PROGRESS
         if completed is not None:

@@ -12,15 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.i18n import N_
-from app.models import ModuleProgress, QuizAnswer, QuizAttempt, User
+from app.models import QuizAnswer, QuizAttempt, User
 from app.models.user import utcnow
 from app.services.content.questions import QUESTION_TYPES
-from app.services.progress import complete_if_done, get_or_start_progress
+from app.services.progress import complete_if_done, find_progress, get_or_start_progress
 from app.services.published import PublishedVersion, published
+
+_ANSWERS_OF_ATTEMPT = sa.select(QuizAnswer.question_id, QuizAnswer.response).where(
+    QuizAnswer.attempt_id == sa.bindparam("attempt_id")
+)
 
 
 class QuizError(Exception):
@@ -141,19 +146,22 @@ def save_answer(attempt: QuizAttempt, index: int, form: MultiDict) -> None:
 
 def submit(user: User, attempt: QuizAttempt) -> bool:
     """Grades and closes the attempt. False when it was already submitted (it then counts once)."""
+    submitted_at = utcnow()
     claimed = db.session.execute(
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow())
+        .values(submitted_at=submitted_at)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         db.session.refresh(attempt)
         return False
-    db.session.refresh(attempt)
+    # The claim is ours: what we wrote needs no reading back, but the answers do (a save that
+    # landed after the page loaded them counts), as plain rows rather than objects.
+    set_committed_value(attempt, "submitted_at", submitted_at)
+    answers = dict(db.session.execute(_ANSWERS_OF_ATTEMPT, {"attempt_id": attempt.id}).all())
     version = published(attempt.module_version_id)
     questions = questions_by_id(version)
-    answers = attempt.answers_by_question()
     results = {}
     for drawn in attempt.draw:
         question = questions[drawn["id"]]
@@ -164,11 +172,7 @@ def submit(user: User, attempt: QuizAttempt) -> bool:
     attempt.passed = attempt.score >= version.quiz["pass_mark"]
     db.session.flush()
     if attempt.passed:
-        progress = db.session.scalar(
-            sa.select(ModuleProgress).where(
-                ModuleProgress.user_id == user.id, ModuleProgress.module_id == version.module_id
-            )
-        )
+        progress = find_progress(user.id, version.module_id)
         if progress is not None and progress.module_version_id == version.id:
             complete_if_done(user, progress)
     return True
