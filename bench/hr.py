@@ -354,7 +354,7 @@ def report(label: str, app: Flask, database_url: str, args: argparse.Namespace) 
             timing = time_page(app, client, url, args.runs)
             median = statistics.median(timing.seconds) * 1000
             p95 = percentile_95(timing.seconds) * 1000
-            verdict = "met" if median < TARGET_MS else "**missed**"
+            verdict = "met" if p95 < TARGET_MS else "**missed**"  # the target is p95
             print(
                 f"| {name} | {median:.0f} | {p95:.0f} | {timing.cpu * 1000:.0f} "
                 f"| {timing.statements} | {verdict} |"
