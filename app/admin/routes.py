@@ -22,10 +22,12 @@ from app.auth.decorators import roles_required
 from app.extensions import db
 from app.i18n import role_label
 from app.models import ApiToken, AuditEvent, Organisation, OrgUnit, Role, User
-from app.services import access, api_tokens, audit
+from app.services import access, api_tokens, audit, figure_snapshots
 from app.services.exports import iterate, stream_table
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Deactivating someone or changing their unit changes the HR figures.
+bp.after_request(figure_snapshots.forget_after_a_change)
 PAGE_SIZE = 50
 
 

@@ -7,6 +7,7 @@ def register_commands(app: Flask) -> None:
     from app.cli.api import api_cli
     from app.cli.content import content_cli
     from app.cli.demo import demo_cli
+    from app.cli.figures import figures_cli
     from app.cli.maintenance import backup_command, privacy_cli
     from app.cli.reminders import reminders_cli
     from app.cli.sso import sso_cli
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
         demo_cli,
         api_cli,
         reminders_cli,
+        figures_cli,
         privacy_cli,
         sso_cli,
     ):

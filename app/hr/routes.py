@@ -41,7 +41,7 @@ from app.services import (
     charts,
     employee_import,
     exports,
-    reports,
+    figure_snapshots,
     scope,
 )
 from app.services.certificate_pdf import certificate_pdf
@@ -129,13 +129,20 @@ def unit_certificates_zip(unit_id: int) -> Response:
     )
 
 
+bp.after_request(figure_snapshots.forget_after_a_change)
+
+
 @bp.route("/")
 @roles_required(*HR_ROLES)
 def dashboard() -> str:
     roots = scope.scope_root_ids(current_user)
-    figures = reports.dashboard(current_user.organisation_id, roots, language=current_language())
+    shown = figure_snapshots.dashboard(current_user.organisation_id, roots, current_language())
     return render_template(
-        "hr/dashboard.html", figures=figures, unit=None, chart=charts.bar_chart(figures.weeks)
+        "hr/dashboard.html",
+        figures=shown.figures,
+        shown=shown,
+        unit=None,
+        chart=charts.bar_chart(shown.figures.weeks),
     )
 
 
@@ -144,12 +151,16 @@ def dashboard() -> str:
 def unit(unit_id: int) -> str:
     unit = _unit_or_404(unit_id)
     children = {child.id for child in unit.children} or {unit.id}
-    figures = reports.dashboard(
-        unit.organisation_id, children, language=current_language(), own_unit_id=unit.id
+    shown = figure_snapshots.dashboard(
+        unit.organisation_id, children, current_language(), own_unit_id=unit.id
     )
-    figures.total.label = unit.name
+    shown.figures.total.label = unit.name
     return render_template(
-        "hr/dashboard.html", figures=figures, unit=unit, chart=charts.bar_chart(figures.weeks)
+        "hr/dashboard.html",
+        figures=shown.figures,
+        shown=shown,
+        unit=unit,
+        chart=charts.bar_chart(shown.figures.weeks),
     )
 
 

@@ -4,7 +4,14 @@ from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
-from app.models.hr import AiSystem, AssignmentRule, ImportBatch, ReminderSent, UserJobRole
+from app.models.hr import (
+    AiSystem,
+    AssignmentRule,
+    FigureSnapshot,
+    ImportBatch,
+    ReminderSent,
+    UserJobRole,
+)
 from app.models.org import Organisation, OrgUnit
 from app.models.progress import (
     Assignment,
@@ -27,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "Completion",
+    "FigureSnapshot",
     "HrScope",
     "IdentityProvider",
     "LearningPath",

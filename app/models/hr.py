@@ -116,3 +116,23 @@ class ReminderSent(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReminderSent {self.kind} to {self.user_id} on {self.sent_on}>"
+
+
+class FigureSnapshot(db.Model):
+    """The dashboard's figures for one scope, as computed at `computed_at`: for scopes so large
+    that counting them live takes longer than a page should (app/services/figure_snapshots.py).
+    """
+
+    __tablename__ = "figure_snapshots"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "scope", name="uq_figure_snapshots_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    #: Which figures: the dashboard's units, the unit drilled into, the language of the labels.
+    scope: Mapped[str] = mapped_column(sa.String(200))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    figures: Mapped[dict] = mapped_column(sa.JSON)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from app.extensions import db
@@ -29,13 +30,16 @@ def _version_for(slug: str):
     return version
 
 
-def _own_attempt(attempt_id: int) -> QuizAttempt:
+_OWN_ATTEMPT = sa.select(QuizAttempt).where(
+    QuizAttempt.id == sa.bindparam("attempt_id"), QuizAttempt.user_id == sa.bindparam("user_id")
+)
+# Submitting reads the answers itself, after it has claimed the attempt.
+_OWN_ATTEMPT_WITHOUT_ANSWERS = _OWN_ATTEMPT.options(lazyload(QuizAttempt.answers))
+
+
+def _own_attempt(attempt_id: int, statement: sa.Select = _OWN_ATTEMPT) -> QuizAttempt:
     """The signed-in learner's attempt; 404 for anyone else's, which stay hidden."""
-    attempt = db.session.scalar(
-        sa.select(QuizAttempt).where(
-            QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id
-        )
-    )
+    attempt = db.session.scalar(statement, {"attempt_id": attempt_id, "user_id": current_user.id})
     if attempt is None:
         abort(404)
     return attempt
@@ -142,7 +146,7 @@ def overview(attempt_id: int) -> str | Response:
 def submit(attempt_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, _OWN_ATTEMPT_WITHOUT_ANSWERS)
     quizzes.submit(current_user, attempt)
     db.session.commit()
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
