@@ -207,7 +207,7 @@ class PathState:
     path: LearningPath
     deadline: dt.date | None
     modules: list[ModuleState] = field(default_factory=list)
-    certificate: Certificate | None = None
+    certificate: Certificate | sa.Row | None = None  # a row of _CERTIFICATES_SHOWN will do
 
     @property
     def status(self) -> Status:
@@ -231,7 +231,7 @@ class PathState:
         return next((m for m in self.modules if m.status is not Status.COMPLETED), None)
 
 
-def combine(statuses: list[Status], certificate: Certificate | None = None) -> Status:
+def combine(statuses: list[Status], certificate: Certificate | sa.Row | None = None) -> Status:
     """A path's status from its modules' (and its certificate's expiry)."""
     if statuses and all(s is Status.COMPLETED for s in statuses):
         if certificate is not None and certificates.nearing_expiry(certificate):
@@ -264,6 +264,20 @@ _COMPLETIONS_OF_USER = (
     .where(Completion.user_id == sa.bindparam("user_id"))
     .order_by(Completion.completed_at, Completion.id)
 )
+_CERTIFICATES_SHOWN = (
+    sa.select(
+        Certificate.id,
+        Certificate.kind,
+        Certificate.path_id,
+        Certificate.title,
+        Certificate.serial,
+        Certificate.expires_on,
+        Certificate.revoked_at,
+        Certificate.superseded_by_id,
+    )
+    .where(Certificate.user_id == sa.bindparam("user_id"))
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
 _ASSIGNED_PATHS = (
     sa.select(Assignment, LearningPath)
     .join(Assignment.path)
@@ -293,9 +307,9 @@ class LearnerOverview:
             self.completions[completion.module_id] = (completion, taken.language, taken.major)
 
     @cached_property
-    def certificates(self) -> list[Certificate]:
-        """The learner's certificates, newest first."""
-        return certificates.for_user(self.user.id)
+    def certificates(self) -> list[sa.Row]:
+        """The learner's certificates, newest first: what the page and the path status read."""
+        return db.session.execute(_CERTIFICATES_SHOWN, {"user_id": self.user.id}).all()
 
     def module_state(self, slug: str) -> ModuleState:
         translations = self.versions.get(slug, {})
