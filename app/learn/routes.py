@@ -22,7 +22,6 @@ from app.services.catalogue import (
 )
 from app.services.progress import (
     LearnerOverview,
-    ReadingState,
     get_or_start_progress,
     mark_read,
     reading_state,
@@ -71,17 +70,6 @@ def _reading(slug: str) -> tuple[PublishedVersion, ModuleProgress]:
     return version, progress
 
 
-def _reading_state(slug: str) -> tuple[PublishedVersion, ReadingState]:
-    """As `_reading`, for pages that only show progress: plain rows, no progress objects."""
-    version = current_version(slug, current_user.language)
-    if version is None:
-        abort(404)
-    state = reading_state(current_user, version)
-    if state.version_id != version.id:
-        version = published(state.version_id)
-    return version, state
-
-
 def _lesson_of(version: PublishedVersion, lesson_slug: str) -> LessonText:
     lesson = lesson_text(version.id, lesson_slug)
     if lesson is None:
@@ -103,7 +91,8 @@ def module(slug: str) -> str:
 @bp.route("/modules/<slug>/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str) -> str:
-    version, state = _reading_state(slug)
+    state = reading_state(current_user, slug) or abort(404)
+    version = state.version
     lesson = _lesson_of(version, lesson_slug)
     # Reading writes nothing but the progress row on a first visit (committed here): the place
     # to resume moves when a lesson is marked read. A GET stays safe to repeat and cheap.

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.models import QuizAttempt
 from app.services import quizzes
-from app.services.catalogue import current_version
 from app.services.progress import reading_state
 from app.services.published import published
 
@@ -19,15 +18,10 @@ bp = Blueprint("quiz", __name__)
 
 
 def _version_for(slug: str):
-    version = current_version(slug, current_user.language)
-    if version is None:
+    state = reading_state(current_user, slug)
+    if state is None or not state.version.has_quiz:
         abort(404)
-    pinned = reading_state(current_user, version).version_id
-    if pinned != version.id:
-        version = published(pinned)
-    if not version.has_quiz:
-        abort(404)
-    return version
+    return state.version
 
 
 _OWN_ATTEMPT = sa.select(QuizAttempt).where(

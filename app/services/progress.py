@@ -20,6 +20,7 @@ from app.models import (
     Completion,
     LearningPath,
     LessonRead,
+    Module,
     ModuleProgress,
     ModuleVersion,
     QuizAttempt,
@@ -72,45 +73,53 @@ def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion)
     return progress
 
 
-# One statement, plain rows: the lesson and quiz pages only need which version the learner is
-# pinned to and which lessons they read, not the progress objects.
+# One statement, plain rows: the lesson and quiz pages need the module's current versions, the
+# version the learner is pinned to and the lessons they read; not the progress objects.
 _READING_STATE = (
     sa.select(
-        ModuleProgress.module_version_id,
+        ModuleVersion.language,
+        ModuleVersion.id.label("current_id"),
+        ModuleProgress.module_version_id.label("pinned_id"),
         ModuleProgress.completed_at,
         LessonRead.lesson_id,
     )
-    .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
-    .where(
-        ModuleProgress.user_id == sa.bindparam("user_id"),
-        ModuleProgress.module_id == sa.bindparam("module_id"),
+    .join(Module, Module.id == ModuleVersion.module_id)
+    .outerjoin(
+        ModuleProgress,
+        sa.and_(
+            ModuleProgress.module_id == Module.id,
+            ModuleProgress.user_id == sa.bindparam("user_id"),
+        ),
     )
+    .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
+    .where(Module.slug == sa.bindparam("slug"), ModuleVersion.is_current)
 )
 
 
 @dataclass(frozen=True)
 class ReadingState:
-    """The version a learner reads of a module, and the ids of the lessons they marked read."""
+    """The version a learner reads of a module (the one they started, else the current one in
+    their language), and the ids of the lessons they marked read."""
 
-    version_id: int
+    version: PublishedVersion
     lessons_read: frozenset[int]
 
 
-def reading_state(user: User, version: PublishedVersion) -> ReadingState:
-    """What `get_or_start_progress` decides, read as plain rows when nothing needs to change
-    (the learner started this module and is not due for a new round): the cheap common case."""
-    rows = db.session.execute(
-        _READING_STATE, {"user_id": user.id, "module_id": version.module_id}
-    ).all()
-    starts_anew = (
-        rows and rows[0].completed_at is not None and rows[0].module_version_id != version.id
-    )
-    if not rows or starts_anew:
-        progress = get_or_start_progress(user, version)
+def reading_state(user: User, slug: str) -> ReadingState | None:
+    """What `catalogue.current_version` and `get_or_start_progress` decide together, from one
+    statement of plain rows when nothing needs to change (the common case: the learner started
+    this module and is not due for a new round). None when the module does not exist."""
+    rows = db.session.execute(_READING_STATE, {"user_id": user.id, "slug": slug}).all()
+    if not rows:
+        return None
+    current = published(pick_language({r.language: r.current_id for r in rows}, user.language))
+    pinned, completed_at = rows[0].pinned_id, rows[0].completed_at
+    if pinned is None or (completed_at is not None and pinned != current.id):
+        progress = get_or_start_progress(user, current)  # a first visit, or a new round
         read = frozenset(r.lesson_id for r in progress.lessons_read)
-        return ReadingState(progress.module_version_id, read)
+        return ReadingState(published(progress.module_version_id), read)
     read = frozenset(r.lesson_id for r in rows if r.lesson_id is not None)
-    return ReadingState(rows[0].module_version_id, read)
+    return ReadingState(current if pinned == current.id else published(pinned), read)
 
 
 def mark_read(
