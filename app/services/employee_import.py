@@ -18,7 +18,7 @@ from sqlalchemy.orm import lazyload
 from app.extensions import db
 from app.models import Organisation, OrgUnit, Role, RoleGrant, User, UserJobRole
 from app.models.user import utcnow
-from app.services import audit
+from app.services import audit, figure_snapshots
 from app.services.assignments import apply_rules
 
 #: Accepted header names per field, lower-cased; Dutch and English.
@@ -388,3 +388,5 @@ def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | Non
         rejected=len(plan.errors),
         assigned=assigned,
     )
+    # From the HR page or the command line alike: the dashboard must count the new people at once.
+    figure_snapshots.forget(organisation.id)

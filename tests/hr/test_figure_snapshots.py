@@ -108,3 +108,19 @@ def test_kept_figures_are_never_shown_to_another_scope(app, org, make, large_sco
     db.session.commit()
     assert "Completed" in hr.client.get("/hr/").get_data(as_text=True)
     assert snapshots() == 3
+
+
+def test_an_import_from_the_command_line_shows_at_once(app, org, large_scopes, tmp_path):
+    hr = session_for(app, org["hr"])
+    assert "<dt>Medewerkers</dt><dd>3</dd>" in hr.client.get("/hr/").get_data(as_text=True)
+    export = tmp_path / "hr.csv"
+    export.write_text(
+        "Personeelsnummer;E-mailadres;Naam;Afdeling;Functie;Taal;Actief\n"
+        "2001;nieuw@example.org;Nieuwe Collega;A;;;\n"
+    )
+    result = app.test_cli_runner().invoke(
+        args=["users", "import", str(export), "--organisation", "gemeente-a"]
+    )
+    assert result.exit_code == 0, result.output
+    page = hr.client.get("/hr/").get_data(as_text=True)
+    assert "<dt>Medewerkers</dt><dd>4</dd>" in page and AGE_NOTE not in page
