@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.services import quizzes
-from app.services.catalogue import current_version
+from app.services.catalogue import current_versions
 from tests.learn.helpers import answer_fields
 
 LOAD_PY = Path(__file__).resolve().parent.parent / "bench" / "load.py"
@@ -85,7 +85,7 @@ def handed_in(make, content):
     """One attempt with questions 1-3 answered and handed in, one with question 1 answered and
     still open; as the load generator would have noted them."""
     learner = make.user()
-    version = current_version("proef", "nl")
+    version = current_versions()["proef"]["nl"]
     submitted = quizzes.start_attempt(learner, version)
     for index in range(3):
         quizzes.save_answer(submitted, index, MultiDict(answer_fields(submitted, index, True)))

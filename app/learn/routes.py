@@ -14,7 +14,6 @@ from app.i18n import current_language
 from app.models import ModuleProgress, ModuleVersion
 from app.services import personal_data
 from app.services.catalogue import (
-    current_version,
     current_versions,
     lesson_neighbours,
     lesson_titles,
@@ -22,11 +21,11 @@ from app.services.catalogue import (
 )
 from app.services.progress import (
     LearnerOverview,
-    get_or_start_progress,
+    find_progress,
     mark_read,
     reading_state,
 )
-from app.services.published import LessonText, PublishedVersion, lesson_text, published
+from app.services.published import LessonText, PublishedVersion, lesson_text
 
 bp = Blueprint("learn", __name__)
 
@@ -60,14 +59,9 @@ def my_learning() -> str:
 
 def _reading(slug: str) -> tuple[PublishedVersion, ModuleProgress]:
     """The version this learner reads (the one they started, else the current one) and their
-    progress on it; 404 when the module does not exist."""
-    version = current_version(slug, current_user.language)
-    if version is None:
-        abort(404)
-    progress = get_or_start_progress(current_user, version)
-    if progress.module_version_id != version.id:
-        version = published(progress.module_version_id)
-    return version, progress
+    progress on it, for pages that change or show more of it; 404 when there is no such module."""
+    state = reading_state(current_user, slug) or abort(404)
+    return state.version, find_progress(current_user.id, state.version.module_id)
 
 
 def _lesson_of(version: PublishedVersion, lesson_slug: str) -> LessonText:

@@ -46,20 +46,6 @@ def pick_language(translations: dict[str, V], language: str) -> V | None:
     return translations.get(language) or next(iter(translations.values()), None)
 
 
-# Built once: every lesson and quiz page asks this.
-_CURRENT_IDS_OF_MODULE = (
-    sa.select(ModuleVersion.language, ModuleVersion.id)
-    .join(ModuleVersion.module)
-    .where(Module.slug == sa.bindparam("slug"), ModuleVersion.is_current)
-)
-
-
-def current_version(slug: str, language: str) -> PublishedVersion | None:
-    ids = db.session.execute(_CURRENT_IDS_OF_MODULE, {"slug": slug}).all()
-    version_id = pick_language(dict(ids), language)
-    return published(version_id) if version_id is not None else None
-
-
 def lesson_titles(version_id: int) -> list[tuple[int, str, str]]:
     """(position, slug, title) of a version's lessons."""
     version = published(version_id)

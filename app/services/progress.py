@@ -106,9 +106,10 @@ class ReadingState:
 
 
 def reading_state(user: User, slug: str) -> ReadingState | None:
-    """What `catalogue.current_version` and `get_or_start_progress` decide together, from one
-    statement of plain rows when nothing needs to change (the common case: the learner started
-    this module and is not due for a new round). None when the module does not exist."""
+    """Which version of the module the learner reads (the one they started, else the current one
+    in their language) and the lessons they read, from one statement of plain rows when nothing
+    needs to change (the common case: they started this module and are not due for a new
+    round); otherwise `get_or_start_progress` decides. None when the module does not exist."""
     rows = db.session.execute(_READING_STATE, {"user_id": user.id, "slug": slug}).all()
     if not rows:
         return None
