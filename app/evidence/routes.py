@@ -6,7 +6,6 @@ unit with ?unit=<id>. Another organisation's units answer 404, as on the other H
 
 import datetime as dt
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -44,15 +43,7 @@ def _report(unit_ids: set[int]) -> evidence.EvidenceReport:
 def _page(form: AiSystemForm, status: int = 200) -> tuple[str, int]:
     unit, unit_ids = _scope()
     scope_ids = scope.scope_unit_ids(current_user) if unit else unit_ids
-    units = [  # the organisation's units, then those in scope: no list of thousands of ids
-        (unit_id, name)
-        for unit_id, name in db.session.execute(
-            sa.select(OrgUnit.id, OrgUnit.name)
-            .where(OrgUnit.organisation_id == current_user.organisation_id)
-            .order_by(OrgUnit.name)
-        )
-        if unit_id in scope_ids
-    ]
+    units = scope.unit_choices(current_user.organisation_id, scope_ids)
     return render_template(
         "evidence/report.html",
         report=_report(unit_ids),

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.models import Assignment, HrScope, LearningPath, ReminderSent, Role, RoleGrant, User
+from app.models import Assignment, LearningPath, ReminderSent, Role, RoleGrant, User
 from app.services import mail
 from app.services.reports import completed_clause
-from app.services.scope import descendant_unit_ids
+from app.services.scope import units_in_scope
 
 #: Learners hear from us when a deadline is this close, or past.
 WINDOW = dt.timedelta(days=7)
@@ -141,8 +141,7 @@ def _send_digests(today: dt.date, base: str, site: str, result: Result) -> None:
     )
     overdue = [(u, p, d) for u, p, d in _open_assignments(today) if d < today]
     for hr in hr_people:
-        roots = set(db.session.scalars(sa.select(HrScope.unit_id).where(HrScope.user_id == hr.id)))
-        scope = descendant_unit_ids(hr.organisation_id, roots)
+        scope = units_in_scope(hr)
         mine = [(u, p, d) for u, p, d in overdue if u.unit_id in scope]
         if not mine:
             continue

@@ -40,10 +40,14 @@ def descendant_unit_ids(organisation_id: int, root_ids: set[int]) -> set[int]:
     return below(unit_children(organisation_id), root_ids)
 
 
+def hr_scope_ids(user: User) -> set[int]:
+    """The units the user's HR scopes name (without what lies below them)."""
+    return set(db.session.scalars(sa.select(HrScope.unit_id).where(HrScope.user_id == user.id)))
+
+
 def units_in_scope(user: User) -> set[int]:
     """The units of the user's HR scopes and everything below them."""
-    roots = set(db.session.scalars(sa.select(HrScope.unit_id).where(HrScope.user_id == user.id)))
-    return descendant_unit_ids(user.organisation_id, roots)
+    return descendant_unit_ids(user.organisation_id, hr_scope_ids(user))
 
 
 def scope_root_ids(user: User) -> set[int]:
@@ -57,12 +61,27 @@ def scope_root_ids(user: User) -> set[int]:
                 )
             )
         )
-    return set(db.session.scalars(sa.select(HrScope.unit_id).where(HrScope.user_id == user.id)))
+    return hr_scope_ids(user)
 
 
 def scope_unit_ids(user: User) -> set[int]:
     """Every unit the user sees on the HR pages: their scope roots and everything below."""
     return descendant_unit_ids(user.organisation_id, scope_root_ids(user))
+
+
+def unit_choices(organisation_id: int, unit_ids: set[int]) -> list[tuple[int, str]]:
+    """(id, name) of those of the organisation's units that are in `unit_ids`, by name, for a
+    form's choices. The organisation's units are read and then filtered: a list of thousands of
+    ids in the query would cost more than it saves."""
+    return [
+        (unit_id, name)
+        for unit_id, name in db.session.execute(
+            sa.select(OrgUnit.id, OrgUnit.name)
+            .where(OrgUnit.organisation_id == organisation_id)
+            .order_by(OrgUnit.name)
+        )
+        if unit_id in unit_ids
+    ]
 
 
 def unit_in_scope(user: User, unit_id: int) -> OrgUnit | None:
