@@ -137,13 +137,7 @@ bp.after_request(figure_snapshots.forget_after_a_change)
 def dashboard() -> str:
     roots = scope.scope_root_ids(current_user)
     shown = figure_snapshots.dashboard(current_user.organisation_id, roots, current_language())
-    return render_template(
-        "hr/dashboard.html",
-        figures=shown.figures,
-        shown=shown,
-        unit=None,
-        chart=charts.bar_chart(shown.figures.weeks),
-    )
+    return _dashboard_page(shown, unit=None)
 
 
 @bp.route("/eenheden/<int:unit_id>")
@@ -155,6 +149,10 @@ def unit(unit_id: int) -> str:
         unit.organisation_id, children, current_language(), own_unit_id=unit.id
     )
     shown.figures.total.label = unit.name
+    return _dashboard_page(shown, unit)
+
+
+def _dashboard_page(shown: figure_snapshots.ShownFigures, unit: OrgUnit | None) -> str:
     return render_template(
         "hr/dashboard.html",
         figures=shown.figures,
@@ -268,15 +266,7 @@ def rules() -> str | Response:
         for p in db.session.scalars(sa.select(LearningPath).order_by(LearningPath.slug))
     ]
     visible_units = scope.scope_unit_ids(current_user)
-    form.unit_id.choices = [  # the organisation's units, then those in scope: no list of ids
-        (unit_id, name)
-        for unit_id, name in db.session.execute(
-            sa.select(OrgUnit.id, OrgUnit.name)
-            .where(OrgUnit.organisation_id == current_user.organisation_id)
-            .order_by(OrgUnit.name)
-        )
-        if unit_id in visible_units
-    ]
+    form.unit_id.choices = scope.unit_choices(current_user.organisation_id, visible_units)
     if current_user.has_role(Role.ADMIN):
         form.unit_id.choices.insert(0, (0, _("Hele organisatie")))
     if form.validate_on_submit():
