@@ -20,6 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from app.database import end_read_only_requests_with_commit, use_write_ahead_log_on_sqlite
     from app.extensions import (
         FRAGMENT_CACHE_CONFIG,
         csrf,
@@ -33,6 +34,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     use_write_ahead_log_on_sqlite(app)
+    end_read_only_requests_with_commit(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -43,26 +45,6 @@ def register_extensions(app: Flask) -> None:
     from app.auth.session import init_login
 
     init_login(app)
-
-
-def use_write_ahead_log_on_sqlite(app: Flask) -> None:
-    """SQLite in WAL mode: pages keep reading while another worker writes, and a commit costs one
-    sync of the log instead of the journal dance. Durability stays as it was (synchronous=FULL)."""
-    import sqlalchemy as sa
-
-    from app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-
-    @sa.event.listens_for(engine, "connect")
-    def set_pragmas(connection, _record) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -144,9 +144,17 @@ def pages(app: Flask, plan: dict) -> tuple[dict[str, Callable[[int], object]], i
     return calls, len(submits)
 
 
+def database_cpu_seconds(args: argparse.Namespace) -> float:
+    """CPU seconds PostgreSQL's backends for the bench database have used (SQLite works inside
+    this process, so its share is in the CPU column already)."""
+    if not args.postgres:
+        return 0.0
+    return http_bench.cpu_seconds(http_bench.postgres_backends(args.postgres.rsplit("/", 1)[-1]))
+
+
 def measure(name: str, call, runs: int, meter: Meter, args: argparse.Namespace) -> None:
     if runs == 0:
-        print(f"| {name} | (nothing to request) | | |")
+        print(f"| {name} | (nothing to request) | | | | |")
         return
     if name != "submit":  # a submission can only happen once: no warm-up for it
         for i in range(10):
@@ -158,22 +166,25 @@ def measure(name: str, call, runs: int, meter: Meter, args: argparse.Namespace) 
         profiler = Profiler(interval=0.0002)
         profiler.start()
     meter.reset()
-    started = time.process_time()
+    database_before = database_cpu_seconds(args)
+    started, wall_started = time.process_time(), time.perf_counter()
     for i in range(runs):
         reply = call(i)
         if reply.status_code >= 400:
             sys.exit(f"{name}: HTTP {reply.status_code}")
     cpu = (time.process_time() - started) / runs
+    wall = (time.perf_counter() - wall_started) / runs
+    database_cpu = (database_cpu_seconds(args) - database_before) / runs
     if profiler is not None:
         profiler.stop()
         print(profiler.output_text(unicode=False, color=False, show_all=False))
     print(
         f"| {name} | {cpu * 1000:.2f} | {meter.template_seconds / runs * 1000:.2f} "
-        f"| {len(meter.statements) / runs:.1f} |"
+        f"| {len(meter.statements) / runs:.1f} | {database_cpu * 1000:.2f} | {wall * 1000:.2f} |"
     )
     if args.statements:
         for statement, count in collections.Counter(meter.statements).most_common():
-            print(f"|   | {count / runs:.2f} × `{statement}` | | |")
+            print(f"|   | {count / runs:.2f} × `{statement}` | | | | |")
 
 
 def main() -> None:
@@ -203,8 +214,11 @@ def main() -> None:
             calls, submissions = pages(app, plan)
             wanted = args.only.split(",") if args.only else list(calls)
             print(f"{url.split(':')[0]}, {args.runs} requests per page, in-process")
-            print("| page | CPU ms/request | of which templates | statements/request |")
-            print("| --- | ---: | ---: | ---: |")
+            print(
+                "| page | CPU ms/request | of which templates | statements/request "
+                "| PostgreSQL CPU ms/request | wall ms/request |"
+            )
+            print("| --- | ---: | ---: | ---: | ---: | ---: |")
             for name in wanted:
                 runs = min(args.runs, submissions) if name == "submit" else args.runs
                 measure(name, calls[name], runs, meter, args)

@@ -256,19 +256,22 @@ def combine(statuses: list[Status], certificate: Certificate | sa.Row | None = N
 
 # Built once: "Mijn leren" runs these for every visit. Plain rows, not objects: the page only
 # reads them, and building ORM objects was most of its cost.
-_PROGRESS_OF_USER = (
-    sa.select(
-        ModuleProgress.id,
-        ModuleProgress.module_id,
-        ModuleProgress.module_version_id,
-        ModuleProgress.last_lesson_position,
-        ModuleProgress.completed_at,
-        sa.func.count(LessonRead.id).label("lessons_read"),
-    )
-    .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
-    .where(ModuleProgress.user_id == sa.bindparam("user_id"))
-    .group_by(ModuleProgress.id)
+# The count is a subquery per progress row, not a join and GROUP BY: PostgreSQL planned the join
+# as a scan of every learner's lesson reads; per row it reads the (progress, lesson) index.
+_LESSONS_READ_COUNT = (
+    sa.select(sa.func.count())
+    .where(LessonRead.progress_id == ModuleProgress.id)
+    .correlate(ModuleProgress)
+    .scalar_subquery()
 )
+_PROGRESS_OF_USER = sa.select(
+    ModuleProgress.id,
+    ModuleProgress.module_id,
+    ModuleProgress.module_version_id,
+    ModuleProgress.last_lesson_position,
+    ModuleProgress.completed_at,
+    _LESSONS_READ_COUNT.label("lessons_read"),
+).where(ModuleProgress.user_id == sa.bindparam("user_id"))
 _COMPLETIONS_OF_USER = (
     sa.select(Completion.module_id, Completion.module_version_id, Completion.completed_at)
     .where(Completion.user_id == sa.bindparam("user_id"))
