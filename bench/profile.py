@@ -1,12 +1,13 @@
 """Profile: where one page's time goes, in-process, on bench/http.py's data.
 
 bench/http.py says *whether* a page meets its target; this says *why not*. It prepares the same
-data as bench/http.py (the repository's course, 200 learners by default; a SQLite temp file, or
+data as bench/http.py (the repository's course, 40 learners by default; a SQLite temp file, or
 an existing EMPTY PostgreSQL database with --postgres, whose tables it drops afterwards), builds
 the app with the production configuration, signs a learner in through the login form and then
 requests each page --runs times through the Flask test client (no HTTP server: only the app's
 own work). Per page it prints the CPU per request of this process, the part spent rendering
-templates, and the SQL statements per request; with --profile PAGE it prints pyinstrument's
+templates, the SQL statements per request, PostgreSQL's own CPU per request (its backends, from
+/proc) and the wall time; with --profile PAGE it prints pyinstrument's
 call tree of that page, and with --statements the statements themselves.
 
 Not a test: it prints figures. In-process CPU is lower than under gunicorn (no HTTP parsing,

@@ -89,7 +89,7 @@ def handed_in(make, content):
     submitted = quizzes.start_attempt(learner, version)
     for index in range(3):
         quizzes.save_answer(submitted, index, MultiDict(answer_fields(submitted, index, True)))
-    quizzes.submit(learner, submitted)
+    quizzes.submit(learner, submitted.id)
     db.session.commit()
     other = make.user()
     still_open = quizzes.start_attempt(other, version)

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from app.extensions import db
@@ -27,8 +26,6 @@ def _version_for(slug: str):
 _OWN_ATTEMPT = sa.select(QuizAttempt).where(
     QuizAttempt.id == sa.bindparam("attempt_id"), QuizAttempt.user_id == sa.bindparam("user_id")
 )
-# Submitting reads the answers itself, after it has claimed the attempt.
-_OWN_ATTEMPT_WITHOUT_ANSWERS = _OWN_ATTEMPT.options(lazyload(QuizAttempt.answers))
 
 
 def _own_attempt(attempt_id: int, statement: sa.Select = _OWN_ATTEMPT) -> QuizAttempt:
@@ -140,10 +137,11 @@ def overview(attempt_id: int) -> str | Response:
 def submit(attempt_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    attempt = _own_attempt(attempt_id, _OWN_ATTEMPT_WITHOUT_ANSWERS)
-    quizzes.submit(current_user, attempt)
-    db.session.commit()
-    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if quizzes.submit(current_user, attempt_id):
+        db.session.commit()
+    else:
+        _own_attempt(attempt_id)  # submitted already (its result shows), or not theirs: 404
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 
 @bp.route("/toets/<int:attempt_id>/resultaat")

@@ -12,7 +12,7 @@ import secrets
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Certificate, Completion, LearningPath, ModuleVersion, User
+from app.models import Certificate, LearningPath, ModuleVersion, User
 from app.models.user import utcnow
 from app.services import audit
 from app.services.published import PublishedVersion
@@ -100,7 +100,7 @@ _PATH_CERTIFICATES = sa.select(Certificate).where(
 )
 
 
-def issue_for_module(user: User, version: PublishedVersion, completion: Completion) -> Certificate:
+def issue_for_module(user: User, version: PublishedVersion, score: float | None) -> Certificate:
     earlier = list(
         db.session.scalars(
             _MODULE_CERTIFICATES, {"user_id": user.id, "module_id": version.module_id}
@@ -111,7 +111,7 @@ def issue_for_module(user: User, version: PublishedVersion, completion: Completi
         kind="module",
         title=version.title,
         version=version.version,
-        score=completion.score,
+        score=score,
         expires_on=None,
         module_version_id=version.id,
         earlier=earlier,

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -137,11 +138,6 @@ def mark_read(
     return complete_if_done(user, progress)
 
 
-def lessons_done(progress: ModuleProgress, version: PublishedVersion) -> bool:
-    read = {read.lesson_id for read in progress.lessons_read}
-    return all(lesson.id in read for lesson in version.lessons)
-
-
 _BEST_PASSED_SCORE = sa.select(sa.func.max(QuizAttempt.score)).where(
     QuizAttempt.user_id == sa.bindparam("user_id"),
     QuizAttempt.module_version_id == sa.bindparam("version_id"),
@@ -154,29 +150,91 @@ def best_passed_score(user_id: int, version_id: int) -> float | None:
     return db.session.scalar(_BEST_PASSED_SCORE, {"user_id": user_id, "version_id": version_id})
 
 
+def rule_met(
+    user: User, version: PublishedVersion, lessons_read: set[int]
+) -> tuple[bool, float | None]:
+    """Whether the learner has done what the module's completion rule asks, and the score a
+    completion records (their best passed attempt; None without a quiz)."""
+    rule = version.completion_rule if version.has_quiz else "lessons"
+    if rule in ("lessons-and-quiz", "lessons") and any(
+        lesson.id not in lessons_read for lesson in version.lessons
+    ):
+        return False, None
+    score = best_passed_score(user.id, version.id) if version.has_quiz else None
+    return rule == "lessons" or score is not None, score
+
+
 def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
-    """Records a completion when the module's rule is met; issues the certificates it earns."""
+    """After a lesson was marked read: records a completion when the module's rule is met, and
+    issues the certificates it earns."""
     if progress.completed_at is not None:
         return None
     version = published(progress.module_version_id)
-    rule = version.completion_rule if version.has_quiz else "lessons"
-    score = best_passed_score(user.id, version.id) if version.has_quiz else None
-    needs_lessons = rule in ("lessons-and-quiz", "lessons")
-    needs_quiz = rule in ("lessons-and-quiz", "quiz")
-    if (needs_lessons and not lessons_done(progress, version)) or (needs_quiz and score is None):
+    met, score = rule_met(user, version, {read.lesson_id for read in progress.lessons_read})
+    if not met:
         return None
     progress.completed_at = utcnow()
+    return _record_completion(user, version, score)
+
+
+# The learner's progress on a module with the lessons they read, as rows: what a submission
+# needs to decide on completion, in one statement.
+_PROGRESS_WITH_READS = (
+    sa.select(
+        ModuleProgress.id,
+        ModuleProgress.module_version_id,
+        ModuleProgress.completed_at,
+        LessonRead.lesson_id,
+    )
+    .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
+    .where(
+        ModuleProgress.user_id == sa.bindparam("user_id"),
+        ModuleProgress.module_id == sa.bindparam("module_id"),
+    )
+)
+
+
+_PROGRESS = ModuleProgress.__table__
+_MARK_COMPLETED = (
+    sa.update(_PROGRESS)
+    .where(_PROGRESS.c.id == sa.bindparam("progress_id"), _PROGRESS.c.completed_at.is_(None))
+    .values(completed_at=sa.bindparam("now"))
+)
+
+
+def complete_after_passing(user: User, version: PublishedVersion) -> Completion | None:
+    """After a passed quiz on `version`: records a completion when the learner's progress is on
+    that version and the rest of the rule is met, and issues the certificates it earns."""
+    rows = db.session.execute(
+        _PROGRESS_WITH_READS, {"user_id": user.id, "module_id": version.module_id}
+    ).all()
+    if not rows or rows[0].module_version_id != version.id or rows[0].completed_at is not None:
+        return None
+    met, score = rule_met(user, version, {r.lesson_id for r in rows if r.lesson_id is not None})
+    if not met:
+        return None
+    # Conditional, so that a lesson marked read at the same moment cannot complete it twice.
+    marked = db.session.execute(
+        _MARK_COMPLETED, {"progress_id": rows[0].id, "now": utcnow()}
+    ).rowcount
+    return _record_completion(user, version, score) if marked == 1 else None
+
+
+def _record_completion(user: User, version: PublishedVersion, score: float | None) -> Completion:
+    """Records the completion and issues its certificates. What it needs is read before anything
+    is written, so the writes go to the database together instead of one flush per read."""
+    paths = paths_containing(version.slug, user.id)
+    if paths:  # read once for every path, counting this module as completed
+        overview = LearnerOverview(user)
+        overview.count_completed(version)
+        paths = [path for path in paths if path_status(overview, path) is Status.COMPLETED]
+    certificates.issue_for_module(user, version, score)
     completion = Completion(
         user_id=user.id, module_id=version.module_id, module_version_id=version.id, score=score
     )
     db.session.add(completion)
-    db.session.flush()
-    certificates.issue_for_module(user, version, completion)
-    paths = paths_containing(version.slug, user.id)
-    overview = LearnerOverview(user) if paths else None  # read once for every path
     for path in paths:
-        if path_status(overview, path) is Status.COMPLETED:
-            certificates.issue_for_path(user, path)
+        certificates.issue_for_path(user, path)
     return completion
 
 
@@ -314,10 +372,17 @@ class LearnerOverview:
             + [c.module_version_id for c in completions]
         )
         #: Per module: the newest completion, with the language and major version it was in.
-        self.completions: dict[int, tuple[sa.Row, str, int]] = {}
+        self.completions: dict[int, tuple[sa.Row | SimpleNamespace, str, int]] = {}
         for completion in completions:
             taken = self.pinned[completion.module_version_id]
             self.completions[completion.module_id] = (completion, taken.language, taken.major)
+
+    def count_completed(self, version: PublishedVersion) -> None:
+        """Counts a completion of `version` that this request records but has not written yet."""
+        just_now = SimpleNamespace(
+            module_id=version.module_id, module_version_id=version.id, completed_at=utcnow()
+        )
+        self.completions[version.module_id] = (just_now, version.language, version.major)
 
     @cached_property
     def certificates(self) -> list[sa.Row]:

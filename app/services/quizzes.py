@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
@@ -20,11 +19,33 @@ from app.i18n import N_
 from app.models import QuizAnswer, QuizAttempt, User
 from app.models.user import utcnow
 from app.services.content.questions import QUESTION_TYPES
-from app.services.progress import complete_if_done, find_progress, get_or_start_progress
+from app.services.progress import complete_after_passing, get_or_start_progress
 from app.services.published import PublishedVersion, published
 
 _ANSWERS_OF_ATTEMPT = sa.select(QuizAnswer.question_id, QuizAnswer.response).where(
     QuizAnswer.attempt_id == sa.bindparam("attempt_id")
+)
+# Submitting, built once and on the table, not through the ORM: the submission loads no attempt
+# object. The claim is the conditional UPDATE that makes a submission count exactly once.
+_ATTEMPTS = QuizAttempt.__table__
+_CLAIM = (
+    sa.update(_ATTEMPTS)
+    .where(
+        _ATTEMPTS.c.id == sa.bindparam("attempt_id"),
+        _ATTEMPTS.c.user_id == sa.bindparam("owner_id"),
+        _ATTEMPTS.c.submitted_at.is_(None),
+    )
+    .values(submitted_at=sa.bindparam("claimed_at"))
+    .returning(_ATTEMPTS.c.module_version_id, _ATTEMPTS.c.draw)
+)
+_RECORD_GRADE = (
+    sa.update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == sa.bindparam("attempt_id"))
+    .values(
+        score=sa.bindparam("graded_score"),
+        passed=sa.bindparam("graded_passed"),
+        results=sa.bindparam("graded"),
+    )
 )
 
 
@@ -144,38 +165,40 @@ def save_answer(attempt: QuizAttempt, index: int, form: MultiDict) -> None:
     db.session.flush()
 
 
-def submit(user: User, attempt: QuizAttempt) -> bool:
-    """Grades and closes the attempt. False when it was already submitted (it then counts once)."""
-    submitted_at = utcnow()
+def submit(user: User, attempt_id: int) -> bool:
+    """Grades and closes the learner's attempt. False when there is nothing to grade: the attempt
+    was already submitted (it then counts once), or it is not this learner's.
+
+    The claim is one conditional UPDATE that also returns what grading needs, so no attempt
+    object is loaded; the answers are read after it (a save that landed before the claim
+    counts, one after it finds the attempt closed)."""
     claimed = db.session.execute(
-        sa.update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=submitted_at)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.refresh(attempt)
+        _CLAIM, {"attempt_id": attempt_id, "owner_id": user.id, "claimed_at": utcnow()}
+    ).first()
+    if claimed is None:
         return False
-    # The claim is ours: what we wrote needs no reading back, but the answers do (a save that
-    # landed after the page loaded them counts), as plain rows rather than objects.
-    set_committed_value(attempt, "submitted_at", submitted_at)
-    answers = dict(db.session.execute(_ANSWERS_OF_ATTEMPT, {"attempt_id": attempt.id}).all())
-    version = published(attempt.module_version_id)
+    answers = dict(db.session.execute(_ANSWERS_OF_ATTEMPT, {"attempt_id": attempt_id}).all())
+    version = published(claimed.module_version_id)
+    score, passed, results = grade(version, claimed.draw, answers)
+    grade_of_attempt = {"graded_score": score, "graded_passed": passed, "graded": results}
+    db.session.execute(_RECORD_GRADE, {"attempt_id": attempt_id, **grade_of_attempt})
+    if passed:
+        complete_after_passing(user, version)
+    return True
+
+
+def grade(
+    version: PublishedVersion, draw: list[dict[str, Any]], answers: dict[str, Any]
+) -> tuple[float, bool, dict[str, dict[str, Any]]]:
+    """(score in percent, passed, per question {score, correct}) of the answers to a draw."""
     questions = questions_by_id(version)
     results = {}
-    for drawn in attempt.draw:
+    for drawn in draw:
         question = questions[drawn["id"]]
         score = QUESTION_TYPES[question["type"]].grade(question, answers.get(drawn["id"]))
         results[drawn["id"]] = {"score": score, "correct": score == 1.0}
-    attempt.results = results
-    attempt.score = round(100 * sum(r["score"] for r in results.values()) / len(results), 1)
-    attempt.passed = attempt.score >= version.quiz["pass_mark"]
-    db.session.flush()
-    if attempt.passed:
-        progress = find_progress(user.id, version.module_id)
-        if progress is not None and progress.module_version_id == version.id:
-            complete_if_done(user, progress)
-    return True
+    score = round(100 * sum(r["score"] for r in results.values()) / len(results), 1)
+    return score, score >= version.quiz["pass_mark"], results
 
 
 def shown_selection(attempt: QuizAttempt, index: int, saved: Any) -> dict[str, Any]:

@@ -111,6 +111,32 @@ def test_submitting_twice_counts_once(auth, learner):
     assert len(module_certificates) <= 1
 
 
+def test_nobody_else_can_hand_in_a_learners_attempt(app, auth, make, learner):
+    """The claim names the owner: another learner's POST is a 404 and leaves the attempt open."""
+    from tests.conftest import Auth
+
+    auth.login(learner)
+    read_all_lessons(auth, "proef")
+    auth.post("/modules/proef/toets/start")
+    attempt = open_attempt(learner.id)
+    for index in range(len(attempt.draw)):
+        auth.post(
+            f"/toets/{attempt.id}/{index + 1}",
+            {**answer_fields(attempt, index, True), "action": "next"},
+        )
+    intruder = Auth(app.test_client())
+    intruder.login(make.user())
+    assert intruder.post(f"/toets/{attempt.id}/inleveren").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).submitted_at is None
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 0
+    # The owner still hands it in, and it counts.
+    assert auth.post(f"/toets/{attempt.id}/inleveren").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).passed is True
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 1
+
+
 def test_two_concurrent_submissions_produce_exactly_one_result(app, learner):
     from tests.conftest import Auth
 

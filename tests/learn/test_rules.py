@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Assignment, LearningPath, ModuleVersion, QuizAttempt
+from app.models import Assignment, Certificate, LearningPath, ModuleVersion, QuizAttempt
 from app.services.content.loader import Loader
 from app.services.content.publish import sync
 from tests.conftest import FIXTURE_CONTENT
@@ -83,6 +83,24 @@ def test_a_major_version_marks_earlier_completions_as_refresher_needed(auth, lea
     assert not sync(Loader(tree).load()).problems
     page = auth.client.get("/mijn-leren").get_data(as_text=True)
     assert "Opfrissen nodig" in page
+
+
+def test_completing_a_version_a_major_release_has_overtaken_earns_no_path_certificate(
+    auth, learner, tmp_path
+):
+    """The learner started 1.0.0 and finishes it after 2.0.0 came out: the module certificate is
+    theirs, but the path is not done (the module needs a refresher), so no path certificate."""
+    auth.login(learner)
+    read_all_lessons(auth, "proef")
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, tree)
+    edit(tree / "modules/proef/nl/module.md", "version: 1.0.0", "version: 2.0.0")
+    edit(tree / "modules/proef/nl/02-mens-beslist.md", "neemt het besluit", "beslist zelf")
+    assert not sync(Loader(tree).load()).problems
+    take_quiz(auth, learner.id, "proef", right=True)
+    kinds = db.session.scalars(sa.select(Certificate.kind).where(Certificate.user_id == learner.id))
+    assert sorted(kinds) == ["module"]
+    assert "Opfrissen nodig" in auth.client.get("/mijn-leren").get_data(as_text=True)
 
 
 def test_a_learner_keeps_the_version_they_started(auth, learner, tmp_path):
