@@ -151,16 +151,23 @@ def best_passed_score(user_id: int, version_id: int) -> float | None:
 
 
 def rule_met(
-    user: User, version: PublishedVersion, lessons_read: set[int]
+    user: User,
+    version: PublishedVersion,
+    lessons_read: set[int],
+    passing_now: float | None = None,
 ) -> tuple[bool, float | None]:
     """Whether the learner has done what the module's completion rule asks, and the score a
-    completion records (their best passed attempt; None without a quiz)."""
+    completion records: their best passed attempt, counting `passing_now`, the score of a
+    passing attempt not yet written; None without a quiz."""
     rule = version.completion_rule if version.has_quiz else "lessons"
     if rule in ("lessons-and-quiz", "lessons") and any(
         lesson.id not in lessons_read for lesson in version.lessons
     ):
         return False, None
-    score = best_passed_score(user.id, version.id) if version.has_quiz else None
+    score = None
+    if version.has_quiz:
+        scores = [best_passed_score(user.id, version.id), passing_now]
+        score = max((s for s in scores if s is not None), default=None)
     return rule == "lessons" or score is not None, score
 
 
@@ -173,8 +180,9 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
     met, score = rule_met(user, version, {read.lesson_id for read in progress.lessons_read})
     if not met:
         return None
+    paths = _paths_completed_with(user, version)  # read before anything more is written
     progress.completed_at = utcnow()
-    return _record_completion(user, version, score)
+    return _record_completion(user, version, score, paths)
 
 
 # The learner's progress on a module with the lessons they read, as rows: what a submission
@@ -202,32 +210,59 @@ _MARK_COMPLETED = (
 )
 
 
-def complete_after_passing(user: User, version: PublishedVersion) -> Completion | None:
-    """After a passed quiz on `version`: records a completion when the learner's progress is on
-    that version and the rest of the rule is met, and issues the certificates it earns."""
+@dataclass(frozen=True)
+class DueCompletion:
+    """A completion a passing submission earns, decided before anything is written."""
+
+    version: PublishedVersion
+    progress_id: int
+    score: float | None
+    paths: list[LearningPath]  # the assigned paths it completes
+
+
+def completion_due(user: User, version: PublishedVersion, score: float) -> DueCompletion | None:
+    """Reads only: whether passing the quiz of `version` with `score` completes the module (the
+    learner's progress is on that version and the rest of the rule is met), and what it earns.
+
+    A submission decides this before it claims the attempt: on SQLite the first write takes the
+    database-wide write lock, which is then held only for the writes."""
     rows = db.session.execute(
         _PROGRESS_WITH_READS, {"user_id": user.id, "module_id": version.module_id}
     ).all()
     if not rows or rows[0].module_version_id != version.id or rows[0].completed_at is not None:
         return None
-    met, score = rule_met(user, version, {r.lesson_id for r in rows if r.lesson_id is not None})
+    read = {r.lesson_id for r in rows if r.lesson_id is not None}
+    met, best = rule_met(user, version, read, passing_now=score)
     if not met:
         return None
-    # Conditional, so that a lesson marked read at the same moment cannot complete it twice.
+    return DueCompletion(version, rows[0].id, best, _paths_completed_with(user, version))
+
+
+def record_completion(user: User, due: DueCompletion) -> Completion | None:
+    """Writes a completion decided by `completion_due`, and issues its certificates. None when a
+    lesson marked read at the same moment completed the module first (the UPDATE is
+    conditional, so it is completed once)."""
     marked = db.session.execute(
-        _MARK_COMPLETED, {"progress_id": rows[0].id, "now": utcnow()}
+        _MARK_COMPLETED, {"progress_id": due.progress_id, "now": utcnow()}
     ).rowcount
-    return _record_completion(user, version, score) if marked == 1 else None
+    if marked != 1:
+        return None
+    return _record_completion(user, due.version, due.score, due.paths)
 
 
-def _record_completion(user: User, version: PublishedVersion, score: float | None) -> Completion:
-    """Records the completion and issues its certificates. What it needs is read before anything
-    is written, so the writes go to the database together instead of one flush per read."""
+def _paths_completed_with(user: User, version: PublishedVersion) -> list[LearningPath]:
+    """The learner's assigned paths that completing `version` completes."""
     paths = paths_containing(version.slug, user.id)
-    if paths:  # read once for every path, counting this module as completed
-        overview = LearnerOverview(user)
-        overview.count_completed(version)
-        paths = [path for path in paths if path_status(overview, path) is Status.COMPLETED]
+    if not paths:
+        return []
+    overview = LearnerOverview(user)  # read once for every path
+    overview.count_completed(version)
+    return [path for path in paths if path_status(overview, path) is Status.COMPLETED]
+
+
+def _record_completion(
+    user: User, version: PublishedVersion, score: float | None, paths: list[LearningPath]
+) -> Completion:
     certificates.issue_for_module(user, version, score)
     completion = Completion(
         user_id=user.id, module_id=version.module_id, module_version_id=version.id, score=score

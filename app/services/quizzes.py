@@ -19,7 +19,7 @@ from app.i18n import N_
 from app.models import QuizAnswer, QuizAttempt, User
 from app.models.user import utcnow
 from app.services.content.questions import QUESTION_TYPES
-from app.services.progress import complete_after_passing, get_or_start_progress
+from app.services.progress import completion_due, get_or_start_progress, record_completion
 from app.services.published import PublishedVersion, published
 
 _ANSWERS_OF_ATTEMPT = sa.select(QuizAnswer.question_id, QuizAnswer.response).where(
@@ -28,20 +28,16 @@ _ANSWERS_OF_ATTEMPT = sa.select(QuizAnswer.question_id, QuizAnswer.response).whe
 # Submitting, built once and on the table, not through the ORM: the submission loads no attempt
 # object. The claim is the conditional UPDATE that makes a submission count exactly once.
 _ATTEMPTS = QuizAttempt.__table__
-_CLAIM = (
-    sa.update(_ATTEMPTS)
-    .where(
-        _ATTEMPTS.c.id == sa.bindparam("attempt_id"),
-        _ATTEMPTS.c.user_id == sa.bindparam("owner_id"),
-        _ATTEMPTS.c.submitted_at.is_(None),
-    )
-    .values(submitted_at=sa.bindparam("claimed_at"))
-    .returning(_ATTEMPTS.c.module_version_id, _ATTEMPTS.c.draw)
+_OPEN_ATTEMPT = sa.select(_ATTEMPTS.c.module_version_id, _ATTEMPTS.c.draw).where(
+    _ATTEMPTS.c.id == sa.bindparam("attempt_id"),
+    _ATTEMPTS.c.user_id == sa.bindparam("owner_id"),
+    _ATTEMPTS.c.submitted_at.is_(None),
 )
-_RECORD_GRADE = (
+_CLAIM_AND_GRADE = (
     sa.update(_ATTEMPTS)
-    .where(_ATTEMPTS.c.id == sa.bindparam("attempt_id"))
+    .where(_ATTEMPTS.c.id == sa.bindparam("attempt_id"), _ATTEMPTS.c.submitted_at.is_(None))
     .values(
+        submitted_at=sa.bindparam("claimed_at"),
         score=sa.bindparam("graded_score"),
         passed=sa.bindparam("graded_passed"),
         results=sa.bindparam("graded"),
@@ -169,21 +165,27 @@ def submit(user: User, attempt_id: int) -> bool:
     """Grades and closes the learner's attempt. False when there is nothing to grade: the attempt
     was already submitted (it then counts once), or it is not this learner's.
 
-    The claim is one conditional UPDATE that also returns what grading needs, so no attempt
-    object is loaded; the answers are read after it (a save that landed before the claim
-    counts, one after it finds the attempt closed)."""
-    claimed = db.session.execute(
-        _CLAIM, {"attempt_id": attempt_id, "owner_id": user.id, "claimed_at": utcnow()}
+    Everything is read and decided first: the open attempt, its answers, the grade, and whether
+    it completes the module. Then one conditional UPDATE claims the attempt and records the
+    grade; only the submission whose claim succeeds writes anything more. On SQLite the first
+    write takes the database-wide lock, so it is held only for the writes. Every answer whose
+    save had finished when the submission arrived is graded; one sent at the same moment from
+    another tab may be stored but not counted."""
+    attempt = db.session.execute(
+        _OPEN_ATTEMPT, {"attempt_id": attempt_id, "owner_id": user.id}
     ).first()
-    if claimed is None:
+    if attempt is None:
         return False
     answers = dict(db.session.execute(_ANSWERS_OF_ATTEMPT, {"attempt_id": attempt_id}).all())
-    version = published(claimed.module_version_id)
-    score, passed, results = grade(version, claimed.draw, answers)
-    grade_of_attempt = {"graded_score": score, "graded_passed": passed, "graded": results}
-    db.session.execute(_RECORD_GRADE, {"attempt_id": attempt_id, **grade_of_attempt})
-    if passed:
-        complete_after_passing(user, version)
+    version = published(attempt.module_version_id)
+    score, passed, results = grade(version, attempt.draw, answers)
+    due = completion_due(user, version, score) if passed else None
+    graded = {"graded_score": score, "graded_passed": passed, "graded": results}
+    claim = {"attempt_id": attempt_id, "claimed_at": utcnow(), **graded}
+    if db.session.execute(_CLAIM_AND_GRADE, claim).rowcount != 1:
+        return False  # another submission of this attempt got there first
+    if due is not None:
+        record_completion(user, due)
     return True
 
 
