@@ -40,14 +40,16 @@ def catalogue() -> str:
 @bp.route("/mijn-leren")
 @login_required
 def my_learning() -> str:
-    overview = LearnerOverview(current_user)
+    # The user itself, not the context-local proxy: the overview asks for it once per module.
+    learner = current_user._get_current_object()
+    overview = LearnerOverview(learner)
     paths = overview.paths()
     assigned = {slug for state in paths for slug in state.path.module_slugs}
     others = [
         overview.module_state(slug)
         for slug, p in overview.versions.items()
         if slug not in assigned
-        and pick_language(p, current_user.language).module_id in overview.progress
+        and pick_language(p, learner.language).module_id in overview.progress
     ]
     return render_template(
         "learn/my_learning.html",
