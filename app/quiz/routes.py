@@ -28,9 +28,11 @@ _OWN_ATTEMPT = sa.select(QuizAttempt).where(
 )
 
 
-def _own_attempt(attempt_id: int, statement: sa.Select = _OWN_ATTEMPT) -> QuizAttempt:
+def _own_attempt(attempt_id: int) -> QuizAttempt:
     """The signed-in learner's attempt; 404 for anyone else's, which stay hidden."""
-    attempt = db.session.scalar(statement, {"attempt_id": attempt_id, "user_id": current_user.id})
+    attempt = db.session.scalar(
+        _OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": current_user.id}
+    )
     if attempt is None:
         abort(404)
     return attempt

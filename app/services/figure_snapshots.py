@@ -55,9 +55,18 @@ class Scope:
     language: str
 
     @property
+    def described(self) -> list:
+        """What the scope is, as stored with its figures (`refresh` rebuilds it from this)."""
+        return [list(self.roots), self.own_unit_id, self.language]
+
+    @classmethod
+    def from_described(cls, organisation_id: int, described: list) -> Scope:
+        roots, own_unit_id, language = described
+        return cls(organisation_id, tuple(roots), own_unit_id, language)
+
+    @property
     def key(self) -> str:
-        described = json.dumps([self.roots, self.own_unit_id, self.language])
-        return hashlib.sha256(described.encode()).hexdigest()
+        return hashlib.sha256(json.dumps(self.described).encode()).hexdigest()
 
     def count(self) -> Dashboard:
         return reports.dashboard(
@@ -92,8 +101,7 @@ def refresh(organisation_id: int | None = None) -> int:
         query = query.where(FigureSnapshot.organisation_id == organisation_id)
     snapshots = list(db.session.scalars(query))
     for snapshot in snapshots:
-        roots, own_unit_id, language = snapshot.figures["scope"]
-        scope = Scope(snapshot.organisation_id, tuple(roots), own_unit_id, language)
+        scope = Scope.from_described(snapshot.organisation_id, snapshot.figures["scope"])
         _keep(scope, scope.count(), snapshot)
     return len(snapshots)
 
@@ -124,7 +132,7 @@ def _snapshot(scope: Scope) -> FigureSnapshot | None:
 
 
 def _keep(scope: Scope, figures: Dashboard, snapshot: FigureSnapshot | None) -> None:
-    stored = {"scope": [scope.roots, scope.own_unit_id, scope.language], **_as_json(figures)}
+    stored = {"scope": scope.described, **_as_json(figures)}
     if snapshot is None:
         snapshot = FigureSnapshot(organisation_id=scope.organisation_id, scope=scope.key)
         db.session.add(snapshot)
