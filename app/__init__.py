@@ -20,7 +20,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.database import end_read_only_requests_with_commit, use_write_ahead_log_on_sqlite
+    from app.database import (
+        begin_postgresql_transactions_at_first_write,
+        ping_idle_connections,
+        use_write_ahead_log_on_sqlite,
+    )
     from app.extensions import (
         FRAGMENT_CACHE_CONFIG,
         csrf,
@@ -34,7 +38,8 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     use_write_ahead_log_on_sqlite(app)
-    end_read_only_requests_with_commit(app)
+    ping_idle_connections(app)
+    begin_postgresql_transactions_at_first_write(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
