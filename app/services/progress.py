@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import SimpleNamespace
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -29,7 +29,7 @@ from app.models import (
 )
 from app.models.user import utcnow
 from app.services import certificates
-from app.services.catalogue import current_versions, pick_language
+from app.services.catalogue import pick_language
 from app.services.published import LessonText, PublishedVersion, published, published_many
 
 
@@ -357,18 +357,47 @@ _LESSONS_READ_COUNT = (
     .correlate(ModuleProgress)
     .scalar_subquery()
 )
-_PROGRESS_OF_USER = sa.select(
-    ModuleProgress.id,
-    ModuleProgress.module_id,
-    ModuleProgress.module_version_id,
-    ModuleProgress.last_lesson_position,
-    ModuleProgress.completed_at,
-    _LESSONS_READ_COUNT.label("lessons_read"),
-).where(ModuleProgress.user_id == sa.bindparam("user_id"))
-_COMPLETIONS_OF_USER = (
-    sa.select(Completion.module_id, Completion.module_version_id, Completion.completed_at)
-    .where(Completion.user_id == sa.bindparam("user_id"))
-    .order_by(Completion.completed_at, Completion.id)
+
+
+def _newest_completion(column: sa.Column) -> sa.ScalarSelect:
+    """`column` of the learner's newest completion of the module in the row."""
+    return (
+        sa.select(column)
+        .where(Completion.user_id == sa.bindparam("user_id"), Completion.module_id == Module.id)
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        .limit(1)
+        .correlate(Module)
+        .scalar_subquery()
+    )
+
+
+# Every current version (a row per module and language) with the learner's place in that module:
+# their progress (the version they are pinned to, where to resume, lessons read) and their newest
+# completion. One statement for what were three (current versions, progress, completions).
+_MODULES_OF_LEARNER = (
+    sa.select(
+        Module.id.label("module_id"),
+        Module.slug,
+        ModuleVersion.language,
+        ModuleVersion.id.label("current_id"),
+        ModuleProgress.id.label("progress_id"),
+        ModuleProgress.module_version_id,
+        ModuleProgress.last_lesson_position,
+        ModuleProgress.completed_at,
+        _LESSONS_READ_COUNT.label("lessons_read"),
+        _newest_completion(Completion.module_version_id).label("completed_version_id"),
+        _newest_completion(Completion.completed_at).label("completed_on"),
+    )
+    .join(Module, Module.id == ModuleVersion.module_id)
+    .outerjoin(
+        ModuleProgress,
+        sa.and_(
+            ModuleProgress.module_id == Module.id,
+            ModuleProgress.user_id == sa.bindparam("user_id"),
+        ),
+    )
+    .where(ModuleVersion.is_current)
+    .order_by(Module.id)
 )
 _CERTIFICATES_SHOWN = (
     sa.select(
@@ -391,33 +420,48 @@ _ASSIGNED_PATHS = (
 )
 
 
+class Completed(NamedTuple):
+    """A learner's newest completion of a module, and the language and major version taken."""
+
+    completed_at: dt.datetime
+    language: str
+    major: int
+
+
 class LearnerOverview:
     """Everything "Mijn leren" needs for one learner, read in a fixed handful of queries."""
 
     def __init__(self, user: User):
         self.user = user
-        self.versions = current_versions()
-        who = {"user_id": user.id}
-        #: Per module: the learner's progress row (with `lessons_read`, a count).
-        self.progress = {p.module_id: p for p in db.session.execute(_PROGRESS_OF_USER, who)}
-        completions = db.session.execute(_COMPLETIONS_OF_USER, who).all()
-        #: The versions learners are pinned to or completed, which need not be the current ones.
-        self.pinned = published_many(
-            [p.module_version_id for p in self.progress.values()]
-            + [c.module_version_id for c in completions]
+        rows = db.session.execute(_MODULES_OF_LEARNER, {"user_id": user.id}).all()
+        snapshots = published_many(
+            [row.current_id for row in rows]
+            + [row.module_version_id for row in rows if row.progress_id is not None]
+            + [row.completed_version_id for row in rows if row.completed_version_id is not None]
         )
-        #: Per module: the newest completion, with the language and major version it was in.
-        self.completions: dict[int, tuple[sa.Row | SimpleNamespace, str, int]] = {}
-        for completion in completions:
-            taken = self.pinned[completion.module_version_id]
-            self.completions[completion.module_id] = (completion, taken.language, taken.major)
+        #: {slug: {language: current version}}, in module order.
+        self.versions: dict[str, dict[str, PublishedVersion]] = {}
+        #: Per module: the learner's progress (`module_version_id`, `last_lesson_position`,
+        #: `completed_at` and `lessons_read`, a count).
+        self.progress: dict[int, sa.Row] = {}
+        #: Per module: the newest completion.
+        self.completions: dict[int, Completed] = {}
+        for row in rows:
+            if row.current_id in snapshots:
+                self.versions.setdefault(row.slug, {})[row.language] = snapshots[row.current_id]
+            if row.progress_id is not None:
+                self.progress[row.module_id] = row
+            if row.completed_version_id is not None:
+                taken = snapshots[row.completed_version_id]
+                self.completions[row.module_id] = Completed(
+                    row.completed_on, taken.language, taken.major
+                )
+        #: The versions learners are pinned to or completed, which need not be the current ones.
+        self.pinned = snapshots
 
     def count_completed(self, version: PublishedVersion) -> None:
         """Counts a completion of `version` that this request records but has not written yet."""
-        just_now = SimpleNamespace(
-            module_id=version.module_id, module_version_id=version.id, completed_at=utcnow()
-        )
-        self.completions[version.module_id] = (just_now, version.language, version.major)
+        self.completions[version.module_id] = Completed(utcnow(), version.language, version.major)
 
     @cached_property
     def certificates(self) -> list[sa.Row]:
@@ -439,8 +483,8 @@ class LearnerOverview:
             state.next_lesson = min(progress.last_lesson_position, max(state.lessons_total, 1))
             state.status = Status.IN_PROGRESS
         if completed is not None:
-            completion, language, major = completed
-            state.completed_on = completion.completed_at
+            completed_at, language, major = completed
+            state.completed_on = completed_at
             # A major version in the language it was taken in means the law or substance changed.
             newest = translations.get(language, current)
             if major >= newest.major:
