@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -151,23 +152,17 @@ def best_passed_score(user_id: int, version_id: int) -> float | None:
 
 
 def rule_met(
-    user: User,
-    version: PublishedVersion,
-    lessons_read: set[int],
-    passing_now: float | None = None,
+    version: PublishedVersion, lessons_read: set[int], best_passed: Callable[[], float | None]
 ) -> tuple[bool, float | None]:
     """Whether the learner has done what the module's completion rule asks, and the score a
-    completion records: their best passed attempt, counting `passing_now`, the score of a
-    passing attempt not yet written; None without a quiz."""
+    completion records: their best passed score on the version, which `best_passed` gives (asked
+    only when the lessons do not already decide it); None without a quiz."""
     rule = version.completion_rule if version.has_quiz else "lessons"
     if rule in ("lessons-and-quiz", "lessons") and any(
         lesson.id not in lessons_read for lesson in version.lessons
     ):
         return False, None
-    score = None
-    if version.has_quiz:
-        scores = [best_passed_score(user.id, version.id), passing_now]
-        score = max((s for s in scores if s is not None), default=None)
+    score = best_passed() if version.has_quiz else None
     return rule == "lessons" or score is not None, score
 
 
@@ -177,7 +172,8 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
     if progress.completed_at is not None:
         return None
     version = published(progress.module_version_id)
-    met, score = rule_met(user, version, {read.lesson_id for read in progress.lessons_read})
+    read = {read.lesson_id for read in progress.lessons_read}
+    met, score = rule_met(version, read, lambda: best_passed_score(user.id, version.id))
     if not met:
         return None
     paths = _paths_completed_with(user, version)  # read before anything more is written
@@ -185,13 +181,24 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
     return _record_completion(user, version, score, paths)
 
 
-# The learner's progress on a module with the lessons they read, as rows: what a submission
-# needs to decide on completion, in one statement.
+# The learner's progress on a module with the lessons they read and their best passed score on
+# the version, as rows: what a submission needs to decide on completion, in one statement.
+_BEST_PASSED_ON_PINNED = (
+    sa.select(sa.func.max(QuizAttempt.score))
+    .where(
+        QuizAttempt.user_id == ModuleProgress.user_id,
+        QuizAttempt.module_version_id == ModuleProgress.module_version_id,
+        QuizAttempt.passed.is_(True),
+    )
+    .correlate(ModuleProgress)
+    .scalar_subquery()
+)
 _PROGRESS_WITH_READS = (
     sa.select(
         ModuleProgress.id,
         ModuleProgress.module_version_id,
         ModuleProgress.completed_at,
+        _BEST_PASSED_ON_PINNED.label("best_passed"),
         LessonRead.lesson_id,
     )
     .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
@@ -232,7 +239,8 @@ def completion_due(user: User, version: PublishedVersion, score: float) -> DueCo
     if not rows or rows[0].module_version_id != version.id or rows[0].completed_at is not None:
         return None
     read = {r.lesson_id for r in rows if r.lesson_id is not None}
-    met, best = rule_met(user, version, read, passing_now=score)
+    earlier = rows[0].best_passed  # the attempt handed in now is not written yet: count it too
+    met, best = rule_met(version, read, lambda: score if earlier is None else max(earlier, score))
     if not met:
         return None
     return DueCompletion(version, rows[0].id, best, _paths_completed_with(user, version))
