@@ -11,9 +11,11 @@ HR dashboard has something to count. Then it starts
 on that database (GELETTERD_ENV=production) and drives it from a second process: this same file,
 run with --load-generator, with one thread per concurrent client. Every client signs in through
 the login form as its own learner and keeps its cookies. Each scenario runs for a fixed time after
-a short warm-up; every response's status (and redirect target) is checked. It prints, per
-database: requests/s, p50/p95/p99 latency, the ratio to GET /livez without a cookie (no session,
-no database: the floor) measured in the same run, the target and whether it was met, the CPU each
+a short warm-up; every response's status (and redirect target) is checked. Before each page the
+floor, GET /livez without a cookie (no session, no database), is measured again, and the page is
+judged against that adjacent floor: the machine's speed drifts over minutes. It prints, per
+database: requests/s, p50/p95/p99 latency, the ratio to the adjacent floor and to the floor at
+the start, the target and whether it was met (against the adjacent floor), the CPU each
 request cost in the app workers, the database server and the load generator, and the CPU other
 processes used meanwhile (the machine may be shared: a run where they did is disturbed).
 
@@ -70,6 +72,8 @@ SCENARIOS = [
     ("submit", "submitting a quiz (the submit POST)", 15),
     ("livez-again", "bare route again, at the end (drift check)", None),
 ]
+#: The scenarios that are the floor themselves; every other one alternates with the floor.
+FLOORS = {"livez", "livez-again"}
 PASSWORD = "bench-password-123"  # noqa: S105 - throwaway accounts in a throwaway database
 USER_AGENT = "geletterd-bench-http"  # constant: Flask-Login's "strong" protection hashes it
 LESSON_MODULE = "wat-is-ai"  # the lesson page scenario reads this module's lessons in turn
@@ -371,10 +375,26 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
 
 
-def run_scenario(key: str, clients: list[Client], plan: dict) -> dict:
+@dataclass
+class Window:
+    """One timed window of one scenario: what each client did, and the CPU meters around it."""
+
+    tallies: list[Tally]
+    start: float
+    before: Meter
+    after: Meter
+
+    @property
+    def seconds(self) -> float:
+        return max(t.finished for t in self.tallies) - self.start
+
+
+def run_window(
+    key: str, clients: list[Client], plan: dict, seconds: float, warmup: float
+) -> Window:
     for client in clients:
-        client.browser.connection.close()  # no connection left idle since the last scenario
-    window = {"seconds": plan["seconds"]}
+        client.browser.connection.close()  # no connection left idle since the last window
+    window = {"seconds": seconds}
     meters = {}
 
     def open_window() -> None:  # runs once, when every client has warmed up
@@ -384,9 +404,7 @@ def run_scenario(key: str, clients: list[Client], plan: dict) -> dict:
     barrier = threading.Barrier(len(clients), action=open_window)
     tallies = [Tally() for _ in clients]
     threads = [
-        threading.Thread(
-            target=drive, args=(client, CALLS[key], plan["warmup"], window, barrier, tally)
-        )
+        threading.Thread(target=drive, args=(client, CALLS[key], warmup, window, barrier, tally))
         for client, tally in zip(clients, tallies, strict=True)
     ]
     for thread in threads:
@@ -394,14 +412,42 @@ def run_scenario(key: str, clients: list[Client], plan: dict) -> dict:
     for thread in threads:
         thread.join()
     end = Meter.read(plan["server_pid"], plan["postgres_db"])
-    return summarise(key, tallies, window["start"], meters["start"], end)
+    return Window(tallies, window["start"], meters["start"], end)
 
 
-def summarise(key: str, tallies: list[Tally], start: float, before: Meter, after: Meter) -> dict:
+def run_scenario(key: str, clients: list[Client], plan: dict) -> dict:
+    return summarise(key, [run_window(key, clients, plan, plan["seconds"], plan["warmup"])])
+
+
+def run_beside_floor(key: str, clients: list[Client], plan: dict) -> dict:
+    """The scenario in `slices` short windows, each right after a window of the floor, so that
+    both see the machine at the same speed: it drifts over minutes and stalls for seconds (other
+    tenants of the host). The result carries the floor measured beside it."""
+    slices = plan["slices"]
+    seconds = plan["seconds"] / slices
+    page, floor = [], []
+    for index in range(slices):
+        # The first windows warm up as long as a scenario does; the workers are warm after that.
+        warmup = plan["warmup"] if index == 0 else min(plan["warmup"], 0.2)
+        floor.append(run_window("livez", clients, plan, seconds, warmup))
+        page.append(run_window(key, clients, plan, seconds, warmup))
+        if any(t.ran_out for t in page[-1].tallies):
+            break  # the submit pool is spent
+    result = summarise(key, page)
+    result["adjacent_floor"] = summarise("livez", floor[: len(page)])
+    return result
+
+
+def summarise(key: str, windows: list[Window]) -> dict:
+    tallies = [t for w in windows for t in w.tallies]
     latencies = sorted(x for t in tallies for x in t.latencies)
     errors = [e for t in tallies for e in t.errors]
-    seconds = max(t.finished for t in tallies) - start
+    seconds = sum(w.seconds for w in windows)
     count = len(latencies) or 1
+
+    def used(part: str) -> float:
+        return sum(getattr(w.after, part) - getattr(w.before, part) for w in windows)
+
     return {
         "key": key,
         "requests": len(latencies),
@@ -414,16 +460,9 @@ def summarise(key: str, tallies: list[Tally], start: float, before: Meter, after
         "error_samples": sorted(set(errors))[:5],
         "ran_out": any(t.ran_out for t in tallies),
         "sent": sum(t.sent for t in tallies),
-        "cpu_ms": {
-            part: 1000 * (getattr(after, part) - getattr(before, part)) / count
-            for part in ("app", "db", "client")
-        },
+        "cpu_ms": {part: 1000 * used(part) / count for part in ("app", "db", "client")},
         # Cores busy with other processes during the window: not zero means a disturbed run.
-        "other_cores": (
-            (after.machine - before.machine)
-            - sum(getattr(after, p) - getattr(before, p) for p in ("app", "db", "client"))
-        )
-        / seconds,
+        "other_cores": (used("machine") - sum(used(p) for p in ("app", "db", "client"))) / seconds,
     }
 
 
@@ -477,7 +516,10 @@ def load_generator() -> None:
     )
     results = []
     for key, label, _ in SCENARIOS:
-        result = run_scenario(key, clients, plan)
+        if key in FLOORS:
+            result = run_scenario(key, clients, plan)
+        else:  # judged against the floor measured beside it, slice by slice
+            result = run_beside_floor(key, clients, plan)
         print(f"  {label}: {result['rps']:.0f} req/s, {result['errors']} errors", file=sys.stderr)
         results.append(result)
     json.dump(results, sys.stdout)
@@ -898,6 +940,7 @@ def run_against(label: str, url: str, app: Flask, args: argparse.Namespace, work
             "postgres_db": None if url.startswith("sqlite") else sa.make_url(url).database,
             "seconds": args.seconds,
             "warmup": args.warmup,
+            "slices": args.slices,
         }
         results = run_load_generator(plan, server["log"])
     submits = next(r for r in results if r["key"] == "submit")
@@ -925,7 +968,9 @@ def cpu_per_request(result: dict) -> float:
 
 
 def row(result: dict, floors: tuple[dict, dict], target, label: str, postgres: bool) -> str:
-    floor, signed_in = floors
+    start_floor, signed_in = floors
+    # Judged against the floor measured right before it; the floors themselves against the first.
+    floor = result.get("adjacent_floor", start_floor)
     ratio = 100 * result["rps"] / floor["rps"]
     verdict = "—" if target is None else ("met" if ratio >= target else "**missed**")
     cpu = result["cpu_ms"]
@@ -935,7 +980,9 @@ def row(result: dict, floors: tuple[dict, dict], target, label: str, postgres: b
         f"{result['p50']:.1f}",
         f"{result['p95']:.1f}",
         f"{result['p99']:.1f}",
+        f"{floor['rps']:.0f}",
         f"{ratio:.0f}%",
+        f"{100 * result['rps'] / start_floor['rps']:.0f}%",
         f"{100 * result['rps'] / signed_in['rps']:.0f}%",
         # What the ratio would be if CPU were all that limits: others' load hardly moves it.
         f"{100 * cpu_per_request(floor) / cpu_per_request(result):.0f}%",
@@ -951,11 +998,12 @@ def row(result: dict, floors: tuple[dict, dict], target, label: str, postgres: b
 
 
 HEADER = (
-    "| scenario | req/s | p50 ms | p95 ms | p99 ms | % of floor | % of signed-in /livez "
+    "| scenario | req/s | p50 ms | p95 ms | p99 ms | floor next to it, req/s "
+    "| % of floor next to it | % of floor at the start | % of signed-in /livez "
     "| % of floor by CPU cost | target | result | errors | app CPU ms/req | db CPU ms/req "
     "| client CPU ms/req | other procs, cores |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: "
-    "| ---: | ---: |"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: "
+    "| ---: | ---: | ---: | ---: |"
 )
 
 
@@ -966,7 +1014,8 @@ def report(label, version, results, outcome, submits, args) -> None:
     postgres = "PostgreSQL" in version
     print(
         f"\n### {label}: {version}, gunicorn -w {args.workers} (GELETTERD_ENV={args.env}), "
-        f"{args.concurrency} clients, {args.seconds:g} s per scenario after {args.warmup:g} s "
+        f"{args.concurrency} clients, {args.seconds:g} s per scenario (pages: {args.slices} "
+        f"slices, each after a slice of the floor) after {args.warmup:g} s "
         f"warm-up, {args.learners} learners\n"
     )
     print(HEADER)
@@ -999,6 +1048,12 @@ def main() -> None:
     parser.add_argument("--sqlite", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--seconds", type=float, default=10.0, help="timed window per scenario")
     parser.add_argument("--warmup", type=float, default=1.0, help="untimed seconds first")
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="windows per page scenario, each after a window of the floor",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--learners", type=int, default=200, help="learners (>= concurrency)")
