@@ -112,7 +112,7 @@ _WRITES_OR_LOCKS = re.compile(
 )
 
 
-@lru_cache(maxsize=2048)  # the app sends a few hundred distinct statements, each many times
+@lru_cache(maxsize=512)  # the app sends a few hundred distinct statements, each many times
 def _only_reads(statement: str) -> bool:
     """Whether a statement only reads, and so can run outside a transaction. When unsure: no."""
     return bool(_READ_HEAD.match(statement)) and not _WRITES_OR_LOCKS.search(statement)

@@ -11,9 +11,10 @@ HR dashboard has something to count. Then it starts
 on that database (GELETTERD_ENV=production) and drives it from a second process: this same file,
 run with --load-generator, with one thread per concurrent client. Every client signs in through
 the login form as its own learner and keeps its cookies. Each scenario runs for a fixed time after
-a short warm-up; every response's status (and redirect target) is checked. Before each page the
-floor, GET /livez without a cookie (no session, no database), is measured again, and the page is
-judged against that adjacent floor: the machine's speed drifts over minutes. It prints, per
+a short warm-up; every response's status (and redirect target) is checked. A page scenario runs
+in --slices short windows, each right after a window of the floor, GET /livez without a cookie
+(no session, no database), and is judged against that adjacent floor: the machine's speed
+drifts over minutes. It prints, per
 database: requests/s, p50/p95/p99 latency, the ratio to the adjacent floor and to the floor at
 the start, the target and whether it was met (against the adjacent floor), the CPU each
 request cost in the app workers, the database server and the load generator, and the CPU other

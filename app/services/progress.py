@@ -464,8 +464,8 @@ class LearnerOverview:
                 self.completions[row.module_id] = Completed(
                     row.completed_on, taken.language, taken.major
                 )
-        #: The versions learners are pinned to or completed, which need not be the current ones.
-        self.pinned = snapshots
+        #: Every version the rows name: current, pinned to (which need not be current), completed.
+        self.snapshots = snapshots
 
     def count_completed(self, version: PublishedVersion) -> None:
         """Counts a completion of `version` that this request records but has not written yet."""
@@ -485,7 +485,7 @@ class LearnerOverview:
         completed = self.completions.get(current.module_id)
         state = ModuleState(slug, current, Status.NOT_STARTED, lessons_total=len(current.lessons))
         if progress is not None:
-            state.version = self.pinned.get(progress.module_version_id, current)
+            state.version = self.snapshots.get(progress.module_version_id, current)
             state.lessons_total = len(state.version.lessons)
             state.lessons_read = progress.lessons_read
             state.next_lesson = min(progress.last_lesson_position, max(state.lessons_total, 1))
