@@ -367,16 +367,22 @@ _LESSONS_READ_COUNT = (
 )
 
 
-def _newest_completion(column: sa.Column) -> sa.ScalarSelect:
-    """`column` of the learner's newest completion of the module in the row."""
-    return (
-        sa.select(column)
-        .where(Completion.user_id == sa.bindparam("user_id"), Completion.module_id == Module.id)
-        .order_by(Completion.completed_at.desc(), Completion.id.desc())
-        .limit(1)
-        .correlate(Module)
-        .scalar_subquery()
+# The learner's completions, newest first per module: rank 1 is the one that counts.
+_COMPLETIONS_RANKED = (
+    sa.select(
+        Completion.module_id,
+        Completion.module_version_id,
+        Completion.completed_at,
+        sa.func.row_number()
+        .over(
+            partition_by=Completion.module_id,
+            order_by=(Completion.completed_at.desc(), Completion.id.desc()),
+        )
+        .label("rank"),
     )
+    .where(Completion.user_id == sa.bindparam("user_id"))
+    .subquery()
+)
 
 
 # Every current version (a row per module and language) with the learner's place in that module:
@@ -393,8 +399,8 @@ _MODULES_OF_LEARNER = (
         ModuleProgress.last_lesson_position,
         ModuleProgress.completed_at,
         _LESSONS_READ_COUNT.label("lessons_read"),
-        _newest_completion(Completion.module_version_id).label("completed_version_id"),
-        _newest_completion(Completion.completed_at).label("completed_on"),
+        _COMPLETIONS_RANKED.c.module_version_id.label("completed_version_id"),
+        _COMPLETIONS_RANKED.c.completed_at.label("completed_on"),
     )
     .join(Module, Module.id == ModuleVersion.module_id)
     .outerjoin(
@@ -403,6 +409,10 @@ _MODULES_OF_LEARNER = (
             ModuleProgress.module_id == Module.id,
             ModuleProgress.user_id == sa.bindparam("user_id"),
         ),
+    )
+    .outerjoin(
+        _COMPLETIONS_RANKED,
+        sa.and_(_COMPLETIONS_RANKED.c.module_id == Module.id, _COMPLETIONS_RANKED.c.rank == 1),
     )
     .where(ModuleVersion.is_current)
     .order_by(Module.id)
