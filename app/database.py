@@ -17,11 +17,15 @@ from psycopg.pq import TransactionStatus
 from app.extensions import db
 
 
+def _engine_of(app: Flask) -> sa.Engine:
+    with app.app_context():
+        return db.engine
+
+
 def use_write_ahead_log_on_sqlite(app: Flask) -> None:
     """SQLite in WAL mode: pages keep reading while another worker writes, and a commit costs one
     sync of the log instead of the journal dance. Durability stays as it was (synchronous=FULL)."""
-    with app.app_context():
-        engine = db.engine
+    engine = _engine_of(app)
     if engine.dialect.name != "sqlite":
         return
 
@@ -43,8 +47,7 @@ def ping_idle_connections(app: Flask) -> None:
     request with a 503, and SQLAlchemy then replaces every connection of the pool that is older
     than the break.
     """
-    with app.app_context():
-        engine = db.engine
+    engine = _engine_of(app)
     if engine.dialect.name == "sqlite":
         return  # a file: nothing between the app and it that could break
     idle_limit = app.config["DATABASE_PING_AFTER_IDLE"]
@@ -84,8 +87,7 @@ def begin_postgresql_transactions_at_first_write(app: Flask) -> None:
     takes a fresh snapshot inside a transaction too, and a plain read takes no lock that a
     transaction would have held on to. Everything a request writes is still one transaction.
     """
-    with app.app_context():
-        engine = db.engine
+    engine = _engine_of(app)
     if engine.dialect.name != "postgresql":
         return
 

@@ -75,6 +75,10 @@ def get_or_start_progress(user: User, version: PublishedVersion | ModuleVersion)
     return progress
 
 
+# The learner's progress row on the module in the row, for pages that list modules with it.
+_PROGRESS_OF_LEARNER_ON_MODULE = sa.and_(
+    ModuleProgress.module_id == Module.id, ModuleProgress.user_id == sa.bindparam("user_id")
+)
 # One statement, plain rows: the lesson and quiz pages need the module's current versions, the
 # version the learner is pinned to and the lessons they read; not the progress objects.
 _READING_STATE = (
@@ -86,13 +90,7 @@ _READING_STATE = (
         LessonRead.lesson_id,
     )
     .join(Module, Module.id == ModuleVersion.module_id)
-    .outerjoin(
-        ModuleProgress,
-        sa.and_(
-            ModuleProgress.module_id == Module.id,
-            ModuleProgress.user_id == sa.bindparam("user_id"),
-        ),
-    )
+    .outerjoin(ModuleProgress, _PROGRESS_OF_LEARNER_ON_MODULE)
     .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
     .where(Module.slug == sa.bindparam("slug"), ModuleVersion.is_current)
 )
@@ -139,11 +137,16 @@ def mark_read(
     return complete_if_done(user, progress)
 
 
-_BEST_PASSED_SCORE = sa.select(sa.func.max(QuizAttempt.score)).where(
-    QuizAttempt.user_id == sa.bindparam("user_id"),
-    QuizAttempt.module_version_id == sa.bindparam("version_id"),
-    QuizAttempt.passed.is_(True),
-)
+def _best_passed(user_id: sa.ColumnElement, version_id: sa.ColumnElement) -> sa.Select:
+    """The best score among a learner's passed attempts on a version."""
+    return sa.select(sa.func.max(QuizAttempt.score)).where(
+        QuizAttempt.user_id == user_id,
+        QuizAttempt.module_version_id == version_id,
+        QuizAttempt.passed.is_(True),
+    )
+
+
+_BEST_PASSED_SCORE = _best_passed(sa.bindparam("user_id"), sa.bindparam("version_id"))
 
 
 def best_passed_score(user_id: int, version_id: int) -> float | None:
@@ -184,12 +187,7 @@ def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
 # The learner's progress on a module with the lessons they read and their best passed score on
 # the version, as rows: what a submission needs to decide on completion, in one statement.
 _BEST_PASSED_ON_PINNED = (
-    sa.select(sa.func.max(QuizAttempt.score))
-    .where(
-        QuizAttempt.user_id == ModuleProgress.user_id,
-        QuizAttempt.module_version_id == ModuleProgress.module_version_id,
-        QuizAttempt.passed.is_(True),
-    )
+    _best_passed(ModuleProgress.user_id, ModuleProgress.module_version_id)
     .correlate(ModuleProgress)
     .scalar_subquery()
 )
@@ -403,13 +401,7 @@ _MODULES_OF_LEARNER = (
         _COMPLETIONS_RANKED.c.completed_at.label("completed_on"),
     )
     .join(Module, Module.id == ModuleVersion.module_id)
-    .outerjoin(
-        ModuleProgress,
-        sa.and_(
-            ModuleProgress.module_id == Module.id,
-            ModuleProgress.user_id == sa.bindparam("user_id"),
-        ),
-    )
+    .outerjoin(ModuleProgress, _PROGRESS_OF_LEARNER_ON_MODULE)
     .outerjoin(
         _COMPLETIONS_RANKED,
         sa.and_(_COMPLETIONS_RANKED.c.module_id == Module.id, _COMPLETIONS_RANKED.c.rank == 1),
