@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from app.extensions import db
@@ -23,8 +24,15 @@ def _version_for(slug: str):
     return state.version
 
 
-_OWN_ATTEMPT = sa.select(QuizAttempt).where(
-    QuizAttempt.id == sa.bindparam("attempt_id"), QuizAttempt.user_id == sa.bindparam("user_id")
+# The answers load only on the pages that show them all (the overview, the result): a question
+# page and a save read just the one answer they need (quizzes.saved_answer).
+_OWN_ATTEMPT = (
+    sa.select(QuizAttempt)
+    .options(lazyload(QuizAttempt.answers))
+    .where(
+        QuizAttempt.id == sa.bindparam("attempt_id"),
+        QuizAttempt.user_id == sa.bindparam("user_id"),
+    )
 )
 
 
@@ -96,7 +104,8 @@ def question(attempt_id: int, number: int) -> str | Response:
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
     version = published(attempt.module_version_id)
     shown = quizzes.public_question(version, attempt, number - 1)
-    saved = attempt.answers_by_question().get(shown["id"])
+    saved_answer = quizzes.saved_answer(attempt, shown["id"])
+    saved = saved_answer.response if saved_answer else None
     return render_template(
         "quiz/question.html",
         attempt=attempt,

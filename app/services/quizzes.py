@@ -25,6 +25,11 @@ from app.services.published import PublishedVersion, published
 _ANSWERS_OF_ATTEMPT = sa.select(QuizAnswer.question_id, QuizAnswer.response).where(
     QuizAnswer.attempt_id == sa.bindparam("attempt_id")
 )
+# A question page shows, and a save replaces, one answer: read that one, not the attempt's all.
+_ANSWER_TO_QUESTION = sa.select(QuizAnswer).where(
+    QuizAnswer.attempt_id == sa.bindparam("attempt_id"),
+    QuizAnswer.question_id == sa.bindparam("question_id"),
+)
 # Submitting, built once and on the table, not through the ORM: the submission loads no attempt
 # object. The claim is the conditional UPDATE that makes a submission count exactly once.
 _ATTEMPTS = QuizAttempt.__table__
@@ -153,12 +158,20 @@ def save_answer(attempt: QuizAttempt, index: int, form: MultiDict) -> None:
     drawn = attempt.draw[index]
     question = questions_by_id(published(attempt.module_version_id))[drawn["id"]]
     response = QUESTION_TYPES[question["type"]].read_response(question, drawn["options"], form)
-    answer = next((a for a in attempt.answers if a.question_id == drawn["id"]), None)
+    answer = saved_answer(attempt, drawn["id"])
     if answer is None:
-        attempt.answers.append(QuizAnswer(question_id=drawn["id"], response=response))
+        answer = QuizAnswer(attempt_id=attempt.id, question_id=drawn["id"], response=response)
+        db.session.add(answer)
     else:
         answer.response = response
     db.session.flush()
+
+
+def saved_answer(attempt: QuizAttempt, question_id: str) -> QuizAnswer | None:
+    """The learner's saved answer to one question of `attempt`, if any."""
+    return db.session.scalar(
+        _ANSWER_TO_QUESTION, {"attempt_id": attempt.id, "question_id": question_id}
+    )
 
 
 def submit(user: User, attempt_id: int) -> bool:

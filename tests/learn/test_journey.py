@@ -96,6 +96,32 @@ def test_answers_are_saved_as_you_go_and_the_attempt_resumes_in_a_new_session(ap
         assert f'value="{value}" checked' in page
 
 
+def test_a_question_page_and_a_save_read_only_the_answer_they_show_or_replace(
+    auth, learner, count_queries
+):
+    """The attempt's other answers stay in the database: each question page and each save
+    reads one answer, however many are saved; a changed answer replaces the saved one."""
+    auth.login(learner)
+    auth.post("/modules/proef/toets/start")
+    attempt = open_attempt(learner.id)
+    for number in range(1, len(attempt.draw) + 1):
+        fields = answer_fields(attempt, number - 1, right=False)
+        assert auth.post(f"/toets/{attempt.id}/{number}", fields).status_code == 302
+    right = answer_fields(attempt, 0, right=True)
+    with count_queries() as counter:
+        assert auth.post(f"/toets/{attempt.id}/1", right).status_code == 302
+        page = auth.client.get(f"/toets/{attempt.id}/1").get_data(as_text=True)
+    reads = [s for s in counter.statements if s.lstrip().upper().startswith("SELECT")]
+    answer_reads = [s for s in reads if "FROM quiz_answers" in s]
+    assert len(answer_reads) == 2, counter.statements
+    assert all("quiz_answers.question_id =" in s for s in answer_reads), answer_reads
+    for value in right.get("answer") or []:
+        assert f'value="{value}" checked' in page
+    db.session.expire_all()
+    saved = db.session.scalars(sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
+    assert len(list(saved)) == len(attempt.draw)
+
+
 def test_submitting_twice_counts_once(auth, learner):
     auth.login(learner)
     take_quiz(auth, learner.id, "proef", right=True)
