@@ -104,8 +104,8 @@ def question(attempt_id: int, number: int) -> str | Response:
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
     version = published(attempt.module_version_id)
     shown = quizzes.public_question(version, attempt, number - 1)
-    saved_answer = quizzes.saved_answer(attempt, shown["id"])
-    saved = saved_answer.response if saved_answer else None
+    answer = quizzes.saved_answer(attempt, shown["id"])
+    saved = answer.response if answer else None
     return render_template(
         "quiz/question.html",
         attempt=attempt,

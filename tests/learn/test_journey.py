@@ -100,13 +100,20 @@ def test_a_question_page_and_a_save_read_only_the_answer_they_show_or_replace(
     auth, learner, count_queries
 ):
     """The attempt's other answers stay in the database: each question page and each save
-    reads one answer, however many are saved; a changed answer replaces the saved one."""
+    reads one answer, however many are saved; a changed answer replaces the saved one (one row
+    per question, holding the new answer)."""
     auth.login(learner)
     auth.post("/modules/proef/toets/start")
     attempt = open_attempt(learner.id)
     for number in range(1, len(attempt.draw) + 1):
         fields = answer_fields(attempt, number - 1, right=False)
         assert auth.post(f"/toets/{attempt.id}/{number}", fields).status_code == 302
+    first_question = attempt.draw[0]["id"]
+    wrong_response = db.session.scalar(
+        sa.select(QuizAnswer.response).where(
+            QuizAnswer.attempt_id == attempt.id, QuizAnswer.question_id == first_question
+        )
+    )
     right = answer_fields(attempt, 0, right=True)
     with count_queries() as counter:
         assert auth.post(f"/toets/{attempt.id}/1", right).status_code == 302
@@ -118,8 +125,15 @@ def test_a_question_page_and_a_save_read_only_the_answer_they_show_or_replace(
     for value in right.get("answer") or []:
         assert f'value="{value}" checked' in page
     db.session.expire_all()
-    saved = db.session.scalars(sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
-    assert len(list(saved)) == len(attempt.draw)
+    saved = dict(
+        db.session.execute(
+            sa.select(QuizAnswer.question_id, QuizAnswer.response).where(
+                QuizAnswer.attempt_id == attempt.id
+            )
+        ).all()
+    )
+    assert len(saved) == len(attempt.draw)
+    assert saved[first_question] != wrong_response
 
 
 def test_submitting_twice_counts_once(auth, learner):
