@@ -14,11 +14,11 @@ the login form as its own learner and keeps its cookies. Each scenario runs for 
 a short warm-up; every response's status (and redirect target) is checked. A page scenario runs
 in --slices short windows, each right after a window of the floor, GET /livez without a cookie
 (no session, no database), and is judged against that adjacent floor: the machine's speed
-drifts over minutes. It prints, per
-database: requests/s, p50/p95/p99 latency, the ratio to the adjacent floor and to the floor at
-the start, the target and whether it was met (against the adjacent floor), the CPU each
-request cost in the app workers, the database server and the load generator, and the CPU other
-processes used meanwhile (the machine may be shared: a run where they did is disturbed).
+drifts over minutes. It prints, per database: requests/s, p50/p95/p99 latency, the ratio to the
+adjacent floor and to the floor at the start, the target and whether it was met (against the
+adjacent floor), the CPU each request cost in the app workers, the database server and the load
+generator, and the CPU other processes used meanwhile (the machine may be shared: a run where
+they did is disturbed).
 
 Not a test: it prints figures.
 
@@ -982,7 +982,8 @@ def row(result: dict, floors: tuple[dict, dict], target, label: str, postgres: b
         f"{result['p95']:.1f}",
         f"{result['p99']:.1f}",
         f"{floor['rps']:.0f}",
-        f"{ratio:.0f}%",
+        # One decimal: the verdict compares this unrounded, and 39.7 % must not print as 40 %.
+        f"{ratio:.1f}%",
         f"{100 * result['rps'] / start_floor['rps']:.0f}%",
         f"{100 * result['rps'] / signed_in['rps']:.0f}%",
         # What the ratio would be if CPU were all that limits: others' load hardly moves it.
