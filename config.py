@@ -87,7 +87,7 @@ class Config:
     #: Days after someone leaves before `flask privacy purge` replaces their personal data.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(2 * 365)))
     #: Seconds the HR dashboard may show figures counted earlier, for scopes too large to count
-    #: per view (app/services/figure_snapshots.py); `flask figures refresh` recounts them.
+    #: per view (app/hr/snapshots.py); `flask figures refresh` recounts them.
     HR_FIGURES_MAX_AGE = int(os.environ.get("HR_FIGURES_MAX_AGE", str(10 * 60)))
     #: Public certificate verification, per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")

@@ -51,14 +51,14 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth.users import create_user, get_or_create_organisation  # noqa: E402
+from app.certificates.issuing import _issue  # noqa: E402
+from app.certificates.pdf import certificate_pdf  # noqa: E402
+from app.content.loader import Loader  # noqa: E402
+from app.content.publish import sync  # noqa: E402
+from app.core.zipstream import stream_zip  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Certificate, ModuleVersion, OrgUnit, User  # noqa: E402
-from app.services.certificate_pdf import certificate_pdf  # noqa: E402
-from app.services.certificates import _issue  # noqa: E402
-from app.services.content.loader import Loader  # noqa: E402
-from app.services.content.publish import sync  # noqa: E402
-from app.services.users import create_user, get_or_create_organisation  # noqa: E402
-from app.services.zipstream import stream_zip  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 ORGANISATION = "Gemeente Voorbeeldstad"

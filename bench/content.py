@@ -42,14 +42,14 @@ from flask_migrate import upgrade  # noqa: E402
 from flask_wtf import FlaskForm  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth.users import create_user, get_or_create_organisation  # noqa: E402
+from app.content.catalogue import lesson_titles  # noqa: E402
+from app.content.loader import ContentSet, Loader  # noqa: E402
+from app.content.markdown import RenderContext, render_markdown  # noqa: E402
+from app.content.publish import sync  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.learn.routes import _lesson_of, _reading  # noqa: E402
 from app.models import ModuleVersion  # noqa: E402
-from app.services.catalogue import lesson_titles  # noqa: E402
-from app.services.content.loader import ContentSet, Loader  # noqa: E402
-from app.services.content.markdown import RenderContext, render_markdown  # noqa: E402
-from app.services.content.publish import sync  # noqa: E402
-from app.services.users import create_user, get_or_create_organisation  # noqa: E402
 from config import TestingConfig, _database_url  # noqa: E402
 
 SYNC_TARGET_SECONDS = 10.0

@@ -4,7 +4,7 @@ Per database (PostgreSQL and a SQLite temp file), it:
 
 - syncs a synthetic course of 20 modules (made by bench/content.py's generator) with five learning
   paths over them, one for everyone and four for job-role audiences;
-- generates the organisation with `app.services.demo_generate` (what `flask demo generate` runs):
+- generates the organisation with `app.demo.generate` (what `flask demo generate` runs):
   a unit tree, job roles, assignment rules and months of progress, about 2 million progress rows
   at 100,000 employees, in bulk inserts;
 - signs in through the login form as two HR officers, one scoped to the whole organisation and
@@ -47,12 +47,12 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.content.loader import Loader  # noqa: E402
+from app.content.publish import sync  # noqa: E402
+from app.demo import generate  # noqa: E402
+from app.demo.seed import DEMO_PASSWORD  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Certificate, HrScope, OrgUnit, User  # noqa: E402
-from app.services import demo_generate  # noqa: E402
-from app.services.content.loader import Loader  # noqa: E402
-from app.services.content.publish import sync  # noqa: E402
-from app.services.demo import DEMO_PASSWORD  # noqa: E402
 from config import TestingConfig, _database_url  # noqa: E402
 
 
@@ -139,7 +139,7 @@ def prepare(label: str, url: str, args: argparse.Namespace, content) -> tuple[Fl
         report = sync(content)
         assert not report.problems, report.problems[:5]
         started = time.perf_counter()
-        generated = demo_generate.generate(args.employees, slug=SLUG, seed=args.seed)
+        generated = generate.generate(args.employees, slug=SLUG, seed=args.seed)
         db.session.commit()
         seconds = time.perf_counter() - started
     print(f"\n== {label} ==")

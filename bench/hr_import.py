@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth.users import get_or_create_organisation  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.services.employee_import import apply_import, plan_import  # noqa: E402
-from app.services.units_import import import_units  # noqa: E402
-from app.services.users import get_or_create_organisation  # noqa: E402
+from app.hr.imports.employees import apply_import, plan_import  # noqa: E402
+from app.hr.imports.units import import_units  # noqa: E402
 from config import DevelopmentConfig  # noqa: E402
 
 UNITS = 50

@@ -537,7 +537,12 @@ from flask_migrate import upgrade  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth.users import create_user, get_or_create_organisation  # noqa: E402
+from app.content.catalogue import current_versions, lesson_titles  # noqa: E402
+from app.content.loader import Loader  # noqa: E402
+from app.content.publish import sync  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.learn.progress import get_or_start_progress  # noqa: E402
 from app.models import (  # noqa: E402
     Assignment,
     Certificate,
@@ -553,12 +558,7 @@ from app.models import (  # noqa: E402
     User,
     UserJobRole,
 )
-from app.services import quizzes  # noqa: E402
-from app.services.catalogue import current_versions, lesson_titles  # noqa: E402
-from app.services.content.loader import Loader  # noqa: E402
-from app.services.content.publish import sync  # noqa: E402
-from app.services.progress import get_or_start_progress  # noqa: E402
-from app.services.users import create_user, get_or_create_organisation  # noqa: E402
+from app.quiz import attempts  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.learn.helpers import answer_fields  # noqa: E402 - how a learner fills in a question
 
@@ -666,10 +666,10 @@ def read_all_lessons(user: User, version: ModuleVersion, course: Course) -> None
 
 def answered_attempt(user: User, version: ModuleVersion, rng: random.Random, right: float):
     """An open attempt with every question answered, each rightly with probability `right`."""
-    attempt = quizzes.start_attempt(user, version, rng)
+    attempt = attempts.start_attempt(user, version, rng)
     for index in range(len(attempt.draw)):
         fields = answer_fields(attempt, index, rng.random() < right)
-        quizzes.save_answer(attempt, index, MultiDict(fields))
+        attempts.save_answer(attempt, index, MultiDict(fields))
     return attempt
 
 
@@ -677,7 +677,7 @@ def finish_module(user: User, version: ModuleVersion, course: Course, rng: rando
     """All lessons read and the quiz passed: a completion and a certificate, as in real life."""
     read_all_lessons(user, version, course)
     attempt = answered_attempt(user, version, rng, right=1.0)
-    quizzes.submit(user, attempt.id)
+    attempts.submit(user, attempt.id)
 
 
 def finished_modules(number: int, course: Course) -> list[str]:
@@ -734,7 +734,7 @@ def add_learner(number: int, units: dict[str, int], course: Course, password_has
 
 def start_own_attempt(learner: Learner, user: User, course: Course, rng) -> None:
     """The attempt a client's own learner keeps open, and the right answers' form fields."""
-    attempt = quizzes.start_attempt(user, course.versions[QUIZ_MODULE], rng)
+    attempt = attempts.start_attempt(user, course.versions[QUIZ_MODULE], rng)
     learner.attempt = attempt.id
     learner.answers = [answer_fields(attempt, q, True) for q in range(len(attempt.draw))]
 

@@ -588,7 +588,13 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.auth.users import create_user, get_or_create_organisation  # noqa: E402
+from app.content import published  # noqa: E402
+from app.content.catalogue import current_versions  # noqa: E402
+from app.content.loader import Loader  # noqa: E402
+from app.content.publish import sync  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.learn.progress import get_or_start_progress  # noqa: E402
 from app.models import (  # noqa: E402
     Assignment,
     Certificate,
@@ -601,12 +607,6 @@ from app.models import (  # noqa: E402
     QuizAttempt,
     User,
 )
-from app.services import published  # noqa: E402
-from app.services.catalogue import current_versions  # noqa: E402
-from app.services.content.loader import Loader  # noqa: E402
-from app.services.content.publish import sync  # noqa: E402
-from app.services.progress import get_or_start_progress  # noqa: E402
-from app.services.users import create_user, get_or_create_organisation  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 NAMES = ["Özlem Çelik-de Vries", "Jan Jansen", "Fatima El Amrani", "Sjoerd van der Meer"]

@@ -20,12 +20,12 @@ os.environ.setdefault(
 )
 
 from app import create_app  # noqa: E402 - after the test database is chosen
+from app.auth.users import create_user  # noqa: E402
+from app.content import published  # noqa: E402
+from app.content.loader import Loader  # noqa: E402
+from app.content.publish import sync  # noqa: E402
 from app.extensions import db, fragment_cache, limiter  # noqa: E402
 from app.models import Organisation, OrgUnit, Role, User  # noqa: E402
-from app.services import published  # noqa: E402
-from app.services.content.loader import Loader  # noqa: E402
-from app.services.content.publish import sync  # noqa: E402
-from app.services.users import create_user  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"

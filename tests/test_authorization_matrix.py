@@ -12,9 +12,10 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from app.api import tokens
+from app.certificates import issuing
 from app.extensions import db
 from app.models import AiSystem, Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
-from app.services import api_tokens, certificates
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import read_all_lessons, take_quiz
 
@@ -199,8 +200,8 @@ def world(make, content, app):
     )
     db.session.add(batch)
     db.session.commit()
-    certificate = certificates.for_user(owner.id)[0]
-    token, _ = api_tokens.create_token(organisation, "koppeling", actor=None)
+    certificate = issuing.for_user(owner.id)[0]
+    token, _ = tokens.create_token(organisation, "koppeling", actor=None)
     system = AiSystem(
         organisation_id=organisation.id,
         name="Chatbot",

@@ -18,9 +18,9 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from app.content.catalogue import current_versions
 from app.extensions import db
-from app.services import quizzes
-from app.services.catalogue import current_versions
+from app.quiz import attempts
 from tests.learn.helpers import answer_fields
 
 LOAD_PY = Path(__file__).resolve().parent.parent / "bench" / "load.py"
@@ -86,14 +86,14 @@ def handed_in(make, content):
     still open; as the load generator would have noted them."""
     learner = make.user()
     version = current_versions()["proef"]["nl"]
-    submitted = quizzes.start_attempt(learner, version)
+    submitted = attempts.start_attempt(learner, version)
     for index in range(3):
-        quizzes.save_answer(submitted, index, MultiDict(answer_fields(submitted, index, True)))
-    quizzes.submit(learner, submitted.id)
+        attempts.save_answer(submitted, index, MultiDict(answer_fields(submitted, index, True)))
+    attempts.submit(learner, submitted.id)
     db.session.commit()
     other = make.user()
-    still_open = quizzes.start_attempt(other, version)
-    quizzes.save_answer(still_open, 0, MultiDict(answer_fields(still_open, 0, False)))
+    still_open = attempts.start_attempt(other, version)
+    attempts.save_answer(still_open, 0, MultiDict(answer_fields(still_open, 0, False)))
     db.session.commit()
     return {
         "answered": [[submitted.id, 1], [submitted.id, 2], [submitted.id, 3], [still_open.id, 1]],

@@ -7,10 +7,10 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
+from app.certificates import issuing
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import AuditEvent, LearningPath
-from app.models.user import utcnow
-from app.services import certificates
 
 
 def test_people_who_left_long_ago_are_pseudonymised_and_their_certificate_still_verifies(
@@ -20,7 +20,7 @@ def test_people_who_left_long_ago_are_pseudonymised_and_their_certificate_still_
     recent = make.user(name="Net Weg", email="netweg@example.org")
     stays = make.user(name="Blijft Bas", email="bas@example.org")
     path = db.session.scalar(sa.select(LearningPath))
-    certificate = certificates.issue_for_path(gone, path)
+    certificate = issuing.issue_for_path(gone, path)
     gone.deactivate()
     gone.deactivated_at = utcnow() - dt.timedelta(days=800)
     recent.deactivate()
@@ -58,7 +58,7 @@ def test_reactivation_clears_the_leaving_date(make, active):
     user.deactivate()
     assert user.deactivated_at is not None and not user.active
     if active:
-        from app.services.access import set_access
+        from app.admin.access import set_access
 
         set_access(
             user,

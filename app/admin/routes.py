@@ -17,17 +17,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.admin import access
 from app.admin.forms import ApiTokenForm, ConfirmForm, UserAccessForm
+from app.api import tokens as api_tokens
 from app.auth.decorators import roles_required
+from app.core import audit
 from app.extensions import db
+from app.hr import snapshots
+from app.hr.exports import iterate, stream_table
 from app.i18n import role_label
 from app.models import ApiToken, AuditEvent, Organisation, OrgUnit, Role, User
-from app.services import access, api_tokens, audit, figure_snapshots
-from app.services.exports import iterate, stream_table
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # Deactivating someone or changing their unit changes the HR figures.
-bp.after_request(figure_snapshots.forget_after_a_change)
+bp.after_request(snapshots.forget_after_a_change)
 PAGE_SIZE = 50
 
 

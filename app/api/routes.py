@@ -14,8 +14,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from app.api import tokens
 from app.api.openapi import MAX_PAGE, openapi_document
+from app.certificates import issuing
+from app.core import audit
+from app.core.time import utcnow
 from app.extensions import csrf, db
+from app.hr.scope import descendant_unit_ids
 from app.models import (
     Assignment,
     Certificate,
@@ -26,9 +31,6 @@ from app.models import (
     OrgUnit,
     User,
 )
-from app.models.user import utcnow
-from app.services import api_tokens, audit, certificates
-from app.services.scope import descendant_unit_ids
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -49,7 +51,7 @@ def token_required(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        found = api_tokens.find_active(token.strip()) if scheme.lower() == "bearer" else None
+        found = tokens.find_active(token.strip()) if scheme.lower() == "bearer" else None
         if found is None:
             abort(401, "a valid bearer token is required: Authorization: Bearer <token>")
         found.last_used_at = utcnow()
@@ -158,7 +160,7 @@ def _add_assignments(items: list[dict]) -> None:
     )
     for assignment, slug in rows:
         certificate = valid.get((assignment.user_id, assignment.path_id))
-        status = certificates.validity(certificate).value if certificate else "open"
+        status = issuing.validity(certificate).value if certificate else "open"
         assigned.setdefault(assignment.user_id, []).append(
             {
                 "path": slug,
@@ -237,7 +239,7 @@ def certificate_list() -> Any:
                 "version": row[0].version,
                 "issued_on": row[0].issued_at.date().isoformat(),
                 "expires_on": row[0].expires_on.isoformat() if row[0].expires_on else None,
-                "status": certificates.validity(row[0]).value,
+                "status": issuing.validity(row[0]).value,
                 "verify_url": f"{base}/verify/{row[0].code}",
             },
         )

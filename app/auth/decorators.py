@@ -7,8 +7,8 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
+from app.hr.scope import units_in_scope
 from app.models import Role, User
-from app.services.scope import units_in_scope
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
+from app.auth import password_reset
 from app.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, ResetPasswordForm
 from app.auth.session import begin_session
+from app.auth.users import authenticate, find_by_email
+from app.core import audit
 from app.extensions import db, limiter
-from app.services import audit, password_reset
-from app.services.users import authenticate, find_by_email
 
 bp = Blueprint("auth", __name__)
 

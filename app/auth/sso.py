@@ -1,133 +1,226 @@
-"""Signing in with the organisation's own identity provider (OpenID Connect), on the auth
-blueprint: /login/sso/<org> sends the person there, /login/sso/<org>/callback brings them back."""
+"""Single sign-on: configuring identity providers, and finding (or creating) the account that
+verified ID-token claims belong to. Plain arguments only, so the CLI, the views and the tests
+share it; the OpenID Connect protocol itself is in app/auth/oidc.py."""
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.wrappers import Response
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
 
-from app.auth import oidc
-from app.auth.routes import _failed, bp, safe_next_url
-from app.auth.session import begin_session
-from app.extensions import db, limiter
-from app.models import IdentityProvider
-from app.services import sso
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import selectinload
 
-#: Where to go after signing in, kept across the trip to the provider.
-NEXT_KEY = "sso_next"
+from app.auth.users import AccountError, create_user
+from app.core import audit
+from app.extensions import db
+from app.models import IdentityProvider, Organisation, User
 
-#: reason → HTTP status of the failure page.
-FAILURE_STATUS = {
-    "provider_unreachable": 502,
-    "issuer_mismatch": 502,
-    "secret_missing": 503,
-    "no_account": 403,
-    "email_in_use": 403,
-    "account_inactive": 403,
-    "claim_missing": 403,
-    "claim_invalid": 403,
-    "email_unverified": 403,
-}
+LANGUAGES = ("nl", "en")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
-@bp.app_template_global("sso_providers")
-def sso_providers() -> list[IdentityProvider]:
-    """For the login page's "Inloggen met …" buttons."""
-    return sso.enabled_providers()
+class ProviderConfigError(ValueError):
+    """Raised with a message fit to show to the admin configuring a provider."""
 
 
-def callback_url(org_slug: str) -> str:
-    """The redirect URI to register at the provider: fixed by PUBLIC_BASE_URL, not by whatever
-    Host header a request came in with."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("auth.sso_callback", org_slug=org_slug)
+class SsoRefused(Exception):
+    """Sign-in refused. `reason` is a short code for the audit log and for choosing the message."""
+
+    def __init__(self, reason: str, **detail: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
 
 
-def _provider_or_404(org_slug: str) -> IdentityProvider:
-    provider = sso.enabled_provider(org_slug)
-    if provider is None:
-        abort(404)
-    return provider
-
-
-@bp.route("/login/sso/<org_slug>")
-def sso_login(org_slug: str) -> Response | tuple[str, int]:
-    provider = _provider_or_404(org_slug)
-    if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
-    next_url = safe_next_url(request.args.get("next"))
-    if next_url:
-        session[NEXT_KEY] = next_url
-    try:
-        return oidc.start(provider, callback_url(org_slug))
-    except oidc.OidcError as error:
-        return _refuse(provider, error.reason, detail=error.detail)
-
-
-@bp.route("/login/sso/<org_slug>/callback")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], deduct_when=_failed)
-def sso_callback(org_slug: str) -> Response | tuple[str, int]:
-    # Not short-cut for someone signed in: a replayed or forged callback must fail visibly.
-    provider = _provider_or_404(org_slug)
-    try:
-        claims = oidc.finish(provider)
-        user = sso.sign_in(provider, claims)
-    except oidc.OidcError as error:
-        return _refuse(provider, error.reason, detail=error.detail)
-    except sso.SsoRefused as error:
-        return _refuse(provider, error.reason, **error.detail)
-    next_url = session.get(NEXT_KEY)
-    begin_session(user)
-    db.session.commit()
-    return redirect(safe_next_url(next_url) or url_for("learn.my_learning"))
-
-
-def _refuse(provider: IdentityProvider, reason: str, **detail: object) -> tuple[str, int]:
-    db.session.rollback()
-    sso.record_failure(provider, reason, **detail)
-    db.session.commit()
-    if reason in ("provider_unreachable", "issuer_mismatch", "secret_missing"):
-        current_app.logger.error("single sign-on with %s failed: %s %s", provider, reason, detail)
-    status = FAILURE_STATUS.get(reason, 400)
-    return render_template(
-        "auth/sso_failed.html", provider=provider, message=_failure_message(reason, provider)
-    ), status
-
-
-def _failure_message(reason: str, provider: IdentityProvider) -> str:
-    name = provider.name
-    if reason in ("provider_unreachable", "issuer_mismatch"):
-        return _(
-            "De inlogdienst van %(name)s is nu niet bereikbaar. Probeer het later opnieuw, of "
-            "log in met uw e-mailadres en wachtwoord als u die hebt.",
-            name=name,
+def enabled_providers() -> list[IdentityProvider]:
+    return list(
+        db.session.scalars(
+            sa.select(IdentityProvider)
+            .options(selectinload(IdentityProvider.organisation))
+            .where(IdentityProvider.enabled.is_(True))
+            .order_by(IdentityProvider.name)
         )
-    if reason == "secret_missing":
-        return _(
-            "Inloggen met %(name)s is niet goed ingesteld. Meld dit aan de beheerder van "
-            "deze website.",
-            name=name,
-        )
-    if reason == "provider_refused":
-        return _("Het inloggen bij %(name)s is afgebroken of geweigerd.", name=name)
-    if reason in ("no_account", "email_in_use"):
-        return _(
-            "Er is geen account voor u gevonden bij %(name)s. Vraag uw beheerder of de "
-            "afdeling HR om een account.",
-            name=name,
-        )
-    if reason == "account_inactive":
-        return _(
-            "Uw account is niet meer actief. Neem contact op met uw beheerder als dit niet klopt."
-        )
-    if reason in ("claim_missing", "claim_invalid", "email_unverified"):
-        return _(
-            "%(name)s gaf niet genoeg gegevens door om u te herkennen. Meld dit aan uw beheerder.",
-            name=name,
-        )
-    # bad_state, id_token_invalid, id_token_missing, token_refused: old, replayed or forged.
-    return _(
-        "Het inloggen met %(name)s is niet gelukt: de gegevens klopten niet of waren "
-        "verlopen. Begin opnieuw.",
-        name=name,
     )
+
+
+def enabled_provider(org_slug: str) -> IdentityProvider | None:
+    return db.session.scalar(
+        sa.select(IdentityProvider)
+        .join(Organisation, Organisation.id == IdentityProvider.organisation_id)
+        .where(Organisation.slug == org_slug, IdentityProvider.enabled.is_(True))
+    )
+
+
+def check_issuer(issuer: str) -> str:
+    """The issuer without a trailing slash. Raises ProviderConfigError unless it is https (or
+    http on this machine, for trying things out)."""
+    parts = urlsplit(issuer.strip())
+    secure = parts.scheme == "https" or (
+        parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS
+    )
+    if not parts.hostname or not secure or parts.query or parts.fragment:
+        raise ProviderConfigError(
+            f"issuer {issuer!r} must be an https URL without query or fragment, "
+            "e.g. https://login.example.nl/realms/gemeente"
+        )
+    return issuer.strip().rstrip("/")
+
+
+def save_provider(
+    organisation: Organisation,
+    *,
+    issuer: str,
+    client_id: str,
+    client_secret_env: str,
+    name: str | None = None,
+    match_claim: str = "email",
+    create_accounts: bool = False,
+    enabled: bool = True,
+) -> tuple[IdentityProvider, bool]:
+    """Adds the organisation's provider, or replaces its settings: there is one per organisation.
+    Returns (provider, created). Raises ProviderConfigError."""
+    if not _ENV_NAME.fullmatch(client_secret_env):
+        raise ProviderConfigError(
+            f"--client-secret-env {client_secret_env!r} must be the NAME of an environment "
+            "variable (letters, digits, _), not the secret itself"
+        )
+    if not client_id.strip() or not match_claim.strip():
+        raise ProviderConfigError("client id and match claim must not be empty")
+    provider = db.session.scalar(
+        sa.select(IdentityProvider).where(IdentityProvider.organisation_id == organisation.id)
+    )
+    created = provider is None
+    if provider is None:
+        provider = IdentityProvider(organisation=organisation)
+        db.session.add(provider)
+    provider.issuer = check_issuer(issuer)
+    provider.client_id = client_id.strip()
+    provider.client_secret_env = client_secret_env
+    provider.name = (name or organisation.name).strip()
+    provider.match_claim = match_claim.strip()
+    provider.create_accounts = create_accounts
+    provider.enabled = enabled
+    db.session.flush()
+    audit.record(
+        "sso.provider_saved",
+        target=f"organisation:{organisation.slug}",
+        issuer=provider.issuer,
+        match_claim=provider.match_claim,
+        create_accounts=create_accounts,
+        enabled=enabled,
+    )
+    return provider, created
+
+
+def sign_in(provider: IdentityProvider, claims: Mapping[str, Any]) -> User:
+    """The account of the person the verified `claims` describe, in the provider's organisation
+    only; created when none matches and the organisation allows it. Logs the sign-in.
+    Raises SsoRefused."""
+    user = find_account(provider, claims)
+    if user is None:
+        if not provider.create_accounts:
+            raise SsoRefused("no_account", identity=_identity(provider, claims))
+        user = _create_account(provider, claims)
+    elif not user.active or user.pseudonymised_at is not None:
+        raise SsoRefused("account_inactive", user_id=user.id)
+    audit.record(
+        "auth.sso_login",
+        actor=user,
+        target=f"user:{user.id}",
+        organisation=provider.organisation.slug,
+        subject=str(claims.get("sub", "")),
+    )
+    return user
+
+
+def find_account(provider: IdentityProvider, claims: Mapping[str, Any]) -> User | None:
+    """Matches on the provider's claim, and never outside its organisation: another
+    organisation's account with the same address belongs to someone that IdP does not speak for."""
+    in_organisation = sa.select(User).where(User.organisation_id == provider.organisation_id)
+    if provider.matches_by_email:
+        email = _email(claims)
+        return db.session.scalar(in_organisation.where(User.email == email))
+    employee_number = _claim(claims, provider.match_claim, max_length=64)
+    return db.session.scalar(in_organisation.where(User.employee_number == employee_number))
+
+
+def record_failure(provider: IdentityProvider, reason: str, **detail: Any) -> None:
+    audit.record(
+        "auth.sso_login_failed",
+        target=f"organisation:{provider.organisation.slug}",
+        reason=reason,
+        **detail,
+    )
+
+
+def language_from_locale(locale: Any) -> str:
+    """ "nl", "nl-NL", "en_GB" → nl / en; anything else → Dutch, the default."""
+    if isinstance(locale, str):
+        primary = re.split(r"[-_]", locale.strip().lower(), maxsplit=1)[0]
+        if primary in LANGUAGES:
+            return primary
+    return "nl"
+
+
+def _create_account(provider: IdentityProvider, claims: Mapping[str, Any]) -> User:
+    email = _email(claims)
+    employee_number = (
+        None if provider.matches_by_email else _claim(claims, provider.match_claim, max_length=64)
+    )
+    try:
+        user = create_user(
+            organisation=provider.organisation,
+            email=email,
+            name=_display_name(claims, email),
+            password=None,  # signs in through the organisation only
+            language=language_from_locale(claims.get("locale")),
+            employee_number=employee_number,
+        )
+    except AccountError as error:
+        # The address is taken by an account elsewhere (another organisation, or this one under
+        # another employee number). Never merge: refuse, and say no more than "no account".
+        raise SsoRefused("email_in_use", identity=_identity(provider, claims)) from error
+    audit.record(
+        "auth.sso_account_created",
+        actor=user,
+        target=f"user:{user.id}",
+        organisation=provider.organisation.slug,
+    )
+    return user
+
+
+def _claim(claims: Mapping[str, Any], name: str, *, max_length: int) -> str:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise SsoRefused("claim_missing", claim=name)
+    text = str(value).strip()
+    if not text or len(text) > max_length:
+        raise SsoRefused("claim_invalid", claim=name)
+    return text
+
+
+def _email(claims: Mapping[str, Any]) -> str:
+    if claims.get("email_verified") is False:  # absent is fine: many IdPs only send verified ones
+        raise SsoRefused("email_unverified", claim="email")
+    email = _claim(claims, "email", max_length=254)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise SsoRefused("claim_invalid", claim="email") from error
+    return User.normalise_email(email)
+
+
+def _display_name(claims: Mapping[str, Any], email: str) -> str:
+    name = claims.get("name")
+    if not isinstance(name, str) or not name.strip():
+        parts = [claims.get("given_name"), claims.get("family_name")]
+        name = " ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+    return (name.strip() or email.split("@")[0])[:200]
+
+
+def _identity(provider: IdentityProvider, claims: Mapping[str, Any]) -> str:
+    """What the person was known as at the IdP, for the admin reading the audit log."""
+    value = claims.get(provider.match_claim, claims.get("sub", ""))
+    return str(value)[:254]

@@ -4,11 +4,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 
 from app.auth.decorators import can_see_person
+from app.certificates import issuing
+from app.certificates.pdf import certificate_pdf, transcript_pdf
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.models import Certificate, User
-from app.services import certificates
-from app.services.certificate_pdf import certificate_pdf, transcript_pdf
 
 bp = Blueprint("certificates", __name__)
 
@@ -44,7 +44,7 @@ def transcript(user_id: int) -> Response:
         abort(404)
     data = transcript_pdf(
         person,
-        certificates.for_user(person.id),
+        issuing.for_user(person.id),
         current_app.config["PUBLIC_BASE_URL"],
         current_language(),
     )
@@ -52,8 +52,8 @@ def transcript(user_id: int) -> Response:
 
 
 def _verification(code: str) -> tuple[dict, Certificate | None]:
-    certificate = certificates.find_by_code(code)
-    state = certificates.validity(certificate)
+    certificate = issuing.find_by_code(code)
+    state = issuing.validity(certificate)
     if certificate is None:
         return {"status": state.value}, None
     # Only what a verifier needs: who, what and when; nothing more about the person.

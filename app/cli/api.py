@@ -4,10 +4,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.api import tokens
 from app.cli.users import _organisation
 from app.extensions import db
 from app.models import ApiToken
-from app.services import api_tokens
 
 api_cli = click.Group("api", help="Tokens for the read-only JSON API.")
 
@@ -18,7 +18,7 @@ api_cli = click.Group("api", help="Tokens for the read-only JSON API.")
 @with_appcontext
 def create_token_command(organisation_slug, name):
     """Makes a token and prints it once; only its hash is stored."""
-    row, token = api_tokens.create_token(_organisation(organisation_slug), name, actor=None)
+    row, token = tokens.create_token(_organisation(organisation_slug), name, actor=None)
     db.session.commit()
     click.echo(token)
     click.echo(
@@ -34,6 +34,6 @@ def revoke_token_command(token_id):
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id))
     if row is None:
         raise click.ClickException(f"no token with id {token_id}")
-    api_tokens.revoke(row, actor=None)
+    tokens.revoke(row, actor=None)
     db.session.commit()
     click.echo(f"token {token_id} revoked")

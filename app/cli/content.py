@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.content.loader import ContentSet, Loader, find_content_root
+from app.content.problems import Problem
+from app.content.publish import check_against_published, export, sync
 from app.extensions import db
-from app.services.content.loader import ContentSet, Loader, find_content_root
-from app.services.content.problems import Problem
-from app.services.content.publish import check_against_published, export, sync
 
 content_cli = click.Group("content", help="Validate, sync and export course content.")
 

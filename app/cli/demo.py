@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.demo import generate
+from app.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
 from app.extensions import db
-from app.services import demo_generate
-from app.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
 
 demo_cli = click.Group("demo", help="Demo data for development.")
 
@@ -35,7 +35,7 @@ def load_command() -> None:
 @click.option(
     "--organisation",
     "slug",
-    default=demo_generate.DEFAULT_SLUG,
+    default=generate.DEFAULT_SLUG,
     show_default=True,
     help="Slug of the organisation to create (it must not exist yet).",
 )
@@ -50,13 +50,13 @@ def generate_command(employees: int, slug: str, seed: int) -> None:
     _refuse_in_production()
     started = time.perf_counter()
     try:
-        result = demo_generate.generate(
+        result = generate.generate(
             employees,
             slug=slug,
             seed=seed,
             report=lambda text: click.echo(f"{time.perf_counter() - started:6.0f} s  {text}"),
         )
-    except demo_generate.GenerateError as error:
+    except generate.GenerateError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()

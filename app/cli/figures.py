@@ -5,7 +5,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from app.services import figure_snapshots
+from app.hr import snapshots
 
 figures_cli = click.Group("figures", help="HR dashboard figures kept for very large scopes.")
 
@@ -15,6 +15,6 @@ figures_cli = click.Group("figures", help="HR dashboard figures kept for very la
 def refresh_command() -> None:
     """Counts again every scope whose figures are kept (those too large to count per view)."""
     started = time.perf_counter()
-    count = figure_snapshots.refresh()
+    count = snapshots.refresh()
     seconds = time.perf_counter() - started
     click.echo(f"figures counted again for {count} scope(s) in {seconds:.1f} s")

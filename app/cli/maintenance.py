@@ -7,8 +7,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.admin.retention import due_for_purge, purge
 from app.extensions import db
-from app.services.privacy import due_for_purge, purge
 
 privacy_cli = click.Group("privacy", help="Personal data retention (GDPR/AVG).")
 

@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from app.services.reminders import send_reminders
+from app.hr.reminders import send_reminders
 
 reminders_cli = click.Group("reminders", help="Deadline reminders by email.")
 

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.auth.sso import callback_url
+from app.auth import sso
+from app.auth.sso_routes import callback_url
 from app.cli.users import _organisation
 from app.extensions import db
 from app.models import IdentityProvider
-from app.services import sso
 
 sso_cli = click.Group("sso", help="Single sign-on with an organisation's identity provider.")
 

@@ -7,11 +7,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.auth.users import AccountError, create_user, get_or_create_organisation
 from app.extensions import db
+from app.hr.imports.employees import ImportFileError, apply_import, plan_import
+from app.hr.imports.units import import_units
 from app.models import Organisation, Role
-from app.services.employee_import import ImportFileError, apply_import, plan_import
-from app.services.units_import import import_units
-from app.services.users import AccountError, create_user, get_or_create_organisation
 
 users_cli = click.Group("users", help="Manage accounts.")
 

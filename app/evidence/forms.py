@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.services.ai_systems import parse_job_roles
+from app.evidence.ai_systems import parse_job_roles
 
 RISK_CLASS_LABELS = {
     "prohibited": _l("Verboden praktijk"),

@@ -11,15 +11,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import roles_required
+from app.certificates.issuing import REFRESH_WINDOW
+from app.core import audit
+from app.evidence import ai_systems
+from app.evidence import report as evidence_report
+from app.evidence.documents import evidence_csv, evidence_pdf
 from app.evidence.forms import RISK_CLASS_LABELS, AiSystemForm
 from app.extensions import db
+from app.hr import scope
 from app.hr.forms import ConfirmForm
+from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
 from app.models import AiSystem, OrgUnit, Role
-from app.services import ai_systems, audit, evidence, scope
-from app.services.certificates import REFRESH_WINDOW
-from app.services.evidence_pdf import evidence_csv, evidence_pdf
-from app.services.scope import descendant_unit_ids
 
 bp = Blueprint("evidence", __name__, url_prefix="/hr/verantwoording")
 HR_ROLES = (Role.HR, Role.ADMIN)
@@ -34,8 +37,8 @@ def _scope() -> tuple[OrgUnit | None, set[int]]:
     return None, scope.scope_unit_ids(current_user)
 
 
-def _report(unit_ids: set[int]) -> evidence.EvidenceReport:
-    return evidence.build(
+def _report(unit_ids: set[int]) -> evidence_report.EvidenceReport:
+    return evidence_report.build(
         current_user.organisation, unit_ids, current_user, language=current_language()
     )
 
@@ -97,7 +100,7 @@ def delete_system(system_id: int) -> Response:
     return redirect(url_for("evidence.report", _anchor="ai-systemen"))
 
 
-def _export(kind: str) -> tuple[evidence.EvidenceReport, str]:
+def _export(kind: str) -> tuple[evidence_report.EvidenceReport, str]:
     """The report for the requested scope, with the export audit-logged; and a file name."""
     unit, unit_ids = _scope()
     report = _report(unit_ids)

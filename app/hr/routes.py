@@ -20,8 +20,16 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from app.auth.decorators import can_see_person, person_in_scope, roles_required
+from app.certificates import issuing
+from app.certificates.pdf import certificate_pdf
+from app.core import audit
+from app.core.time import utcnow
+from app.core.zipstream import stream_zip
 from app.extensions import db
+from app.hr import assignments, charts, exports, scope, snapshots
 from app.hr.forms import AssignmentRuleForm, ConfirmForm, ImportUploadForm, RevokeForm
+from app.hr.imports import employees
+from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
 from app.models import (
     AssignmentRule,
@@ -33,20 +41,6 @@ from app.models import (
     Role,
     User,
 )
-from app.models.user import utcnow
-from app.services import (
-    assignments,
-    audit,
-    certificates,
-    charts,
-    employee_import,
-    exports,
-    figure_snapshots,
-    scope,
-)
-from app.services.certificate_pdf import certificate_pdf
-from app.services.scope import descendant_unit_ids
-from app.services.zipstream import stream_zip
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 HR_ROLES = (Role.HR, Role.ADMIN)
@@ -59,8 +53,8 @@ def person(person: User) -> str:
     return render_template(
         "hr/person.html",
         person=person,
-        certificates=certificates.for_user(person.id),
-        validity=certificates.validity,
+        certificates=issuing.for_user(person.id),
+        validity=issuing.validity,
         form=RevokeForm(),
     )
 
@@ -76,12 +70,12 @@ def revoke(certificate_id: int) -> Response | str:
         return render_template(
             "hr/person.html",
             person=certificate.user,
-            certificates=certificates.for_user(certificate.user_id),
-            validity=certificates.validity,
+            certificates=issuing.for_user(certificate.user_id),
+            validity=issuing.validity,
             form=form,
             revoking=certificate.id,
         ), 400
-    certificates.revoke(certificate, form.reason.data.strip(), current_user)
+    issuing.revoke(certificate, form.reason.data.strip(), current_user)
     db.session.commit()
     flash(_("Certificaat %(serial)s is ingetrokken.", serial=certificate.serial), "success")
     return redirect(url_for("hr.person", user_id=certificate.user_id))
@@ -129,14 +123,14 @@ def unit_certificates_zip(unit_id: int) -> Response:
     )
 
 
-bp.after_request(figure_snapshots.forget_after_a_change)
+bp.after_request(snapshots.forget_after_a_change)
 
 
 @bp.route("/")
 @roles_required(*HR_ROLES)
 def dashboard() -> str:
     roots = scope.scope_root_ids(current_user)
-    shown = figure_snapshots.dashboard(current_user.organisation_id, roots, current_language())
+    shown = snapshots.dashboard(current_user.organisation_id, roots, current_language())
     return _dashboard_page(shown, unit=None)
 
 
@@ -145,14 +139,14 @@ def dashboard() -> str:
 def unit(unit_id: int) -> str:
     unit = _unit_or_404(unit_id)
     children = {child.id for child in unit.children} or {unit.id}
-    shown = figure_snapshots.dashboard(
+    shown = snapshots.dashboard(
         unit.organisation_id, children, current_language(), own_unit_id=unit.id
     )
     shown.figures.total.label = unit.name
     return _dashboard_page(shown, unit)
 
 
-def _dashboard_page(shown: figure_snapshots.ShownFigures, unit: OrgUnit | None) -> str:
+def _dashboard_page(shown: snapshots.ShownFigures, unit: OrgUnit | None) -> str:
     return render_template(
         "hr/dashboard.html",
         figures=shown.figures,
@@ -232,15 +226,15 @@ def import_preview(batch_id: int) -> str | Response:
     batch = _own_batch(batch_id)
     organisation = db.session.get(Organisation, batch.organisation_id)
     try:
-        plan = employee_import.plan_import(
+        plan = employees.plan_import(
             organisation, batch.data, deactivate_missing=batch.deactivate_missing
         )
-    except employee_import.ImportFileError as error:
+    except employees.ImportFileError as error:
         flash(_("Het bestand kan niet worden gelezen: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("hr.import_upload"))
     form = ConfirmForm()
     if batch.applied_at is None and form.validate_on_submit():
-        employee_import.apply_import(organisation, plan, current_user)
+        employees.apply_import(organisation, plan, current_user)
         batch.applied_at = utcnow()
         db.session.commit()
         flash(

@@ -9,23 +9,23 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from app.extensions import db
-from app.i18n import current_language
-from app.models import ModuleProgress, ModuleVersion
-from app.services import personal_data
-from app.services.catalogue import (
+from app.content.catalogue import (
     current_versions,
     lesson_neighbours,
     lesson_titles,
     pick_language,
 )
-from app.services.progress import (
+from app.content.published import LessonText, PublishedVersion, lesson_text
+from app.extensions import db
+from app.i18n import current_language
+from app.learn import personal_data
+from app.learn.progress import (
     LearnerOverview,
     find_progress,
     mark_read,
     reading_state,
 )
-from app.services.published import LessonText, PublishedVersion, lesson_text
+from app.models import ModuleProgress, ModuleVersion
 
 bp = Blueprint("learn", __name__)
 

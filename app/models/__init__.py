@@ -4,23 +4,17 @@ from app.models.api import ApiToken
 from app.models.audit import AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
+from app.models.evidence import AiSystem
 from app.models.hr import (
-    AiSystem,
     AssignmentRule,
     FigureSnapshot,
     ImportBatch,
     ReminderSent,
     UserJobRole,
 )
+from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
 from app.models.org import Organisation, OrgUnit
-from app.models.progress import (
-    Assignment,
-    Completion,
-    LessonRead,
-    ModuleProgress,
-    QuizAnswer,
-    QuizAttempt,
-)
+from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
 from app.models.user import HrScope, Role, RoleGrant, User
 

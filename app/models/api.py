@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.time import utcnow
 from app.extensions import db
-from app.models.user import utcnow
 
 
 class ApiToken(db.Model):

@@ -7,9 +7,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.models.content import LearningPath, ModuleVersion
-from app.models.user import User, utcnow
+from app.models.user import User
 
 VALID_PATH_CERTIFICATE = "kind = 'path' AND revoked_at IS NULL AND superseded_by_id IS NULL"
 

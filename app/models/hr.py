@@ -7,10 +7,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.models.content import LearningPath
 from app.models.org import OrgUnit
-from app.models.user import utcnow
 
 
 class UserJobRole(db.Model):
@@ -79,27 +79,6 @@ class ImportBatch(db.Model):
         return f"<ImportBatch {self.id} {self.filename}>"
 
 
-class AiSystem(db.Model):
-    """An AI system the organisation lists as in use: the start of the Art. 4 evidence report."""
-
-    __tablename__ = "ai_systems"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    purpose: Mapped[str] = mapped_column(sa.Text)
-    #: "prohibited", "high", "transparency" or "minimal" (the AI Act's risk levels).
-    risk_class: Mapped[str] = mapped_column(sa.String(16))
-    #: Job roles that work with the system (lower-cased, as in the HR export).
-    job_roles: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    #: Link to its entry in the Algoritmeregister, when there is one.
-    register_url: Mapped[str | None] = mapped_column(sa.String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<AiSystem {self.name}>"
-
-
 class ReminderSent(db.Model):
     """One reminder of a kind to one person on one day: the unique key stops a second one."""
 
@@ -120,7 +99,7 @@ class ReminderSent(db.Model):
 
 class FigureSnapshot(db.Model):
     """The dashboard's figures for one scope, as computed at `computed_at`: for scopes so large
-    that counting them live takes longer than a page should (app/services/figure_snapshots.py).
+    that counting them live takes longer than a page should (app/hr/snapshots.py).
     """
 
     __tablename__ = "figure_snapshots"

@@ -7,9 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.models.org import Organisation
-from app.models.user import utcnow
 
 #: The claim that matches accounts by e-mail address; any other claim matches the employee number.
 EMAIL_CLAIM = "email"

@@ -8,11 +8,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
+from app.content.published import published
 from app.extensions import db
+from app.learn.progress import reading_state
 from app.models import QuizAttempt
-from app.services import quizzes
-from app.services.progress import reading_state
-from app.services.published import published
+from app.quiz import attempts
 
 bp = Blueprint("quiz", __name__)
 
@@ -54,8 +54,8 @@ def quiz_home(slug: str) -> str:
     return render_template(
         "quiz/home.html",
         version=version,
-        rules=quizzes.rules_for(current_user, version),
-        attempts=quizzes.attempts_of(current_user, version),
+        rules=attempts.rules_for(current_user, version),
+        attempts=attempts.attempts_of(current_user, version),
         form=FlaskForm(),
     )
 
@@ -67,15 +67,15 @@ def start(slug: str) -> Response:
         abort(400)
     version = _version_for(slug)
     try:
-        attempt = quizzes.start_attempt(current_user, version)
+        attempt = attempts.start_attempt(current_user, version)
         db.session.commit()
     except sa.exc.IntegrityError:
         # Two tabs started at once: the other one won; continue with its attempt.
         db.session.rollback()
-        attempt = quizzes.rules_for(current_user, version).open_attempt
+        attempt = attempts.rules_for(current_user, version).open_attempt
         if attempt is None:
             raise
-    except quizzes.QuizError as error:
+    except attempts.QuizError as error:
         db.session.rollback()
         flash(_(str(error)), "warning")
         return redirect(url_for("quiz.quiz_home", slug=slug))
@@ -94,7 +94,7 @@ def question(attempt_id: int, number: int) -> str | Response:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        quizzes.save_answer(attempt, number - 1, request.form)
+        attempts.save_answer(attempt, number - 1, request.form)
         db.session.commit()
         action = request.form.get("action")
         if action == "previous" and number > 1:
@@ -103,8 +103,8 @@ def question(attempt_id: int, number: int) -> str | Response:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number + 1))
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
     version = published(attempt.module_version_id)
-    shown = quizzes.public_question(version, attempt, number - 1)
-    answer = quizzes.saved_answer(attempt, shown["id"])
+    shown = attempts.public_question(version, attempt, number - 1)
+    answer = attempts.saved_answer(attempt, shown["id"])
     saved = answer.response if answer else None
     return render_template(
         "quiz/question.html",
@@ -113,7 +113,7 @@ def question(attempt_id: int, number: int) -> str | Response:
         q=shown,
         number=number,
         total=len(attempt.draw),
-        selected=quizzes.shown_selection(attempt, number - 1, saved),
+        selected=attempts.shown_selection(attempt, number - 1, saved),
         form=form,
     )
 
@@ -130,7 +130,7 @@ def overview(attempt_id: int) -> str | Response:
         if response not in (None, [], {})
     }
     questions = [
-        quizzes.public_question(published(attempt.module_version_id), attempt, i)
+        attempts.public_question(published(attempt.module_version_id), attempt, i)
         for i in range(len(attempt.draw))
     ]
     return render_template(
@@ -148,7 +148,7 @@ def overview(attempt_id: int) -> str | Response:
 def submit(attempt_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if quizzes.submit(current_user, attempt_id):
+    if attempts.submit(current_user, attempt_id):
         db.session.commit()
     else:
         _own_attempt(attempt_id)  # submitted already (its result shows), or not theirs: 404
@@ -166,7 +166,7 @@ def result(attempt_id: int) -> str | Response:
         "quiz/result.html",
         attempt=attempt,
         version=version,
-        review=quizzes.review(attempt),
-        rules=quizzes.rules_for(current_user, version),
+        review=attempts.review(attempt),
+        rules=attempts.rules_for(current_user, version),
         form=FlaskForm(),
     )

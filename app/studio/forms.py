@@ -6,7 +6,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from app.services.content.loader import MAX_TEXT_BYTES
+from app.content.loader import MAX_TEXT_BYTES
 
 LANGUAGE_LABELS = {"nl": _l("Nederlands"), "en": _l("Engels")}
 

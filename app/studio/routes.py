@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.decorators import roles_required
+from app.content.catalogue import lesson_neighbours, lesson_titles
+from app.content.preview import preview_text
 from app.i18n import current_language
 from app.models import ModuleVersion, Role
-from app.services import studio
-from app.services.catalogue import lesson_neighbours, lesson_titles
-from app.services.content.preview import preview_text
-from app.services.item_statistics import REVIEW_BELOW_PERCENT, version_statistics
+from app.studio import queries
 from app.studio.forms import LANGUAGE_LABELS, PreviewForm
+from app.studio.item_statistics import REVIEW_BELOW_PERCENT, version_statistics
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 STUDIO_ROLES = (Role.TRAINER, Role.ADMIN)
@@ -32,14 +32,14 @@ QUESTION_TYPE_LABELS = {
 @roles_required(*STUDIO_ROLES)
 def index() -> str:
     return render_template(
-        "studio/index.html", modules=studio.module_overview(), language=current_language()
+        "studio/index.html", modules=queries.module_overview(), language=current_language()
     )
 
 
 @bp.route("/modules/<slug>")
 @roles_required(*STUDIO_ROLES)
 def module(slug: str) -> str:
-    versions = studio.module_versions(slug)
+    versions = queries.module_versions(slug)
     if versions is None:
         abort(404)
     shown = versions.get(current_language()) or next(iter(versions.values()))
@@ -56,8 +56,8 @@ def module(slug: str) -> str:
 @roles_required(*STUDIO_ROLES)
 def lesson_preview(slug: str, lang: str, position: int) -> str:
     """A published lesson as the learner sees it; ?versie=1.0.0 shows an older version."""
-    version = studio.published_version(slug, lang, request.args.get("versie"))
-    lesson = studio.lesson_at(version, position) if version else None
+    version = queries.published_version(slug, lang, request.args.get("versie"))
+    lesson = queries.lesson_at(version, position) if version else None
     if lesson is None:
         abort(404)
     toc = lesson_titles(version.id)
@@ -79,14 +79,14 @@ def lesson_preview(slug: str, lang: str, position: int) -> str:
 def preview() -> tuple[str, int] | str:
     """The "Voorbeeld van nieuwe tekst" form: checks and renders pasted Markdown; saves nothing."""
     form = PreviewForm()
-    form.set_modules(studio.module_choices(current_language()))
+    form.set_modules(queries.module_choices(current_language()))
     if request.method == "GET":
         form.language.data = current_language()
     if not form.validate_on_submit():
         return render_template("studio/preview.html", form=form, result=None), (
             400 if request.method == "POST" else 200
         )
-    context = studio.preview_context(form.language.data, form.module.data or None)
+    context = queries.preview_context(form.language.data, form.module.data or None)
     if context is None:
         form.module.errors.append(
             _(
@@ -106,7 +106,7 @@ def statistics(slug: str) -> str:
     versions = [
         version
         for language in LANGUAGE_LABELS
-        if (version := studio.published_version(slug, language, None)) is not None
+        if (version := queries.published_version(slug, language, None)) is not None
     ]
     if not versions:
         abort(404)

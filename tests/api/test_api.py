@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app.api import tokens
+from app.certificates import issuing
 from app.extensions import db
 from app.models import ApiToken, Assignment, AuditEvent, LearningPath
-from app.services import api_tokens, certificates
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def setup(make, content, runner):
         db.session.add(Assignment(user_id=person.id, path_id=path.id, deadline=dt.date.today()))
         people.append(person)
     db.session.commit()
-    certificates.issue_for_path(people[0], path)
+    issuing.issue_for_path(people[0], path)
     stranger_org = make.organisation("gemeente-b", "Gemeente B")
     make.user(name="Vreemde", organisation=stranger_org)
     db.session.commit()
@@ -43,7 +44,7 @@ def get(client, path, token=None, **params):
 def test_the_token_is_shown_once_and_only_its_hash_is_stored(setup):
     row = db.session.scalar(sa.select(ApiToken))
     assert setup["token"].startswith("glt_") and row.prefix == setup["token"][:10]
-    assert row.token_hash == api_tokens.hash_token(setup["token"])
+    assert row.token_hash == tokens.hash_token(setup["token"])
     assert setup["token"] not in str(db.session.execute(sa.text("SELECT * FROM api_tokens")).all())
 
 

@@ -4,14 +4,14 @@ and invalid parameters) must get a documented status and a body matching the sch
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from app.api import tokens
 from app.extensions import db
-from app.services import api_tokens
 
 
 def test_the_api_keeps_to_its_openapi_document(app, make):
     organisation = make.organisation()
     make.user(unit=make.unit(organisation, "TEAM"))
-    _, token = api_tokens.create_token(organisation, "schemathesis", actor=None)
+    _, token = tokens.create_token(organisation, "schemathesis", actor=None)
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -15,11 +15,10 @@ import requests
 import sqlalchemy as sa
 from joserfc.errors import BadSignatureError, InvalidClaimError, JoseError
 
-from app.auth import oidc
+from app.auth import oidc, sso
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import AuditEvent, IdentityProvider, Role, User
-from app.models.user import utcnow
-from app.services import sso
 
 # The provider runs in a thread of this process, so pytest's "warnings are errors" reaches it too:
 # its own use of Authlib's deprecated parts must not fail our tests.

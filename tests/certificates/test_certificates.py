@@ -11,10 +11,10 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from app.certificates import issuing
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import Assignment, Certificate, HrScope, LearningPath, Role
-from app.models.user import utcnow
-from app.services import certificates
 from tests.learn.helpers import read_all_lessons, take_quiz
 
 NAME = "IJsbrand Ærtssen-Çelik"
@@ -78,11 +78,11 @@ def test_the_transcript_lists_every_completion(auth, certified):
 
 
 def test_the_code_has_128_bits_and_is_printed_in_groups():
-    code = certificates.new_code()
+    code = issuing.new_code()
     assert len(code) == 26  # 26 base32 characters carry 130 bits; 128 are random
-    assert len({certificates.new_code() for _ in range(1000)}) == 1000
-    assert certificates.grouped(code).count("-") == 6
-    assert certificates.normalise_code(certificates.grouped(code).lower()) == code
+    assert len({issuing.new_code() for _ in range(1000)}) == 1000
+    assert issuing.grouped(code).count("-") == 6
+    assert issuing.normalise_code(issuing.grouped(code).lower()) == code
 
 
 def test_verification_says_valid_and_shows_only_who_what_and_when(client, certified):
@@ -101,7 +101,7 @@ def test_verification_says_valid_and_shows_only_who_what_and_when(client, certif
         "revoked_reason",
         "organisation",
     }
-    page = client.get(f"/verify/{certificates.grouped(certificate.code)}").get_data(as_text=True)
+    page = client.get(f"/verify/{issuing.grouped(certificate.code)}").get_data(as_text=True)
     assert "Geldig" in page and NAME in page and certified.email not in page
 
 
@@ -130,7 +130,7 @@ def test_expired_and_superseded_states(client, certified):
         kind="module",
         title=old.title,
         serial="GL-X",
-        code=certificates.new_code(),
+        code=issuing.new_code(),
     )
     db.session.add(newer)
     db.session.flush()
@@ -205,7 +205,7 @@ def test_the_unit_zip_holds_exactly_its_peoples_certificates(app, make, certifie
     organisation = make.organisation()
     unit = db.session.get(type(certified.unit), certified.unit_id)
     elsewhere = make.user(name="Buiten de Eenheid", unit=make.unit(organisation, "ANDERS"))
-    certificates._issue(
+    issuing._issue(
         elsewhere,
         kind="module",
         title="Proef",

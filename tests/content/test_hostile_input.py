@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services.content.frontmatter import parse_document
-from app.services.content.markdown import RenderContext, render_markdown, sanitise_html
-from app.services.content.quizparse import parse_quiz
+from app.content.frontmatter import parse_document
+from app.content.markdown import RenderContext, render_markdown, sanitise_html
+from app.content.quizparse import parse_quiz
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -88,7 +88,7 @@ def test_broken_yaml_becomes_a_problem_with_a_line_number():
 
 
 def test_a_huge_file_is_refused_not_parsed(tmp_path):
-    from app.services.content.loader import read_text
+    from app.content.loader import read_text
 
     path = tmp_path / "groot.md"
     path.write_text("# Titel\n" + "a" * 2_000_000)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.content.markdown import PLAIN_PROSE_RE, render_markdown, render_with_markdown
+from app.content.markdown import PLAIN_PROSE_RE, render_markdown, render_with_markdown
 
 # Letters (Dutch and beyond), digits, punctuation with and without a Markdown meaning, spaces.
 PROSE = "abcXYZéëïĳÆß0123456789 ,.;:?!()'’%/–—-"

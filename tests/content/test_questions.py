@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from app.services.content.questions import QUESTION_TYPES
+from app.content.questions import QUESTION_TYPES
 
 
 def question(kind: str, correct: list[bool]) -> dict:

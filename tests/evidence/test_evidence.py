@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from app.certificates import issuing
 from app.extensions import db
 from app.models import (
     AiSystem,
@@ -23,7 +24,6 @@ from app.models import (
     Role,
     UserJobRole,
 )
-from app.services import certificates
 from tests.conftest import Auth
 
 ORGANISATION = "Gemeente Súdwest-Fryslân"
@@ -124,8 +124,8 @@ def org(make, content):
             deadline = today + dt.timedelta(days=days)
             db.session.add(Assignment(user_id=person.id, path_id=path.id, deadline=deadline))
     db.session.commit()
-    certificates.issue_for_path(people["Anna"], basis)
-    certificates.issue_for_path(people["Bea"], basis).expires_on = today + dt.timedelta(days=10)
+    issuing.issue_for_path(people["Anna"], basis)
+    issuing.issue_for_path(people["Bea"], basis).expires_on = today + dt.timedelta(days=10)
     version = db.session.scalar(
         sa.select(ModuleVersion).where(ModuleVersion.language == "nl", ModuleVersion.is_current)
     )
@@ -482,7 +482,7 @@ def test_the_report_page_runs_a_fixed_number_of_queries(app, org, make, count_qu
         )
         db.session.commit()
         if number % 2:
-            certificates.issue_for_path(person, org["basis"])
+            issuing.issue_for_path(person, org["basis"])
     db.session.commit()
     with count_queries() as after:
         page = admin.client.get(REPORT).get_data(as_text=True)

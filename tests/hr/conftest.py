@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app.certificates import issuing
 from app.extensions import db
 from app.models import Assignment, HrScope, LearningPath, Role
-from app.services import certificates
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def org(make, content):
         deadline = dt.date.today() + dt.timedelta(days=-1 if name == "Aart" else 30)
         db.session.add(Assignment(user_id=people[name].id, path_id=path.id, deadline=deadline))
     db.session.commit()
-    certificates.issue_for_path(people["Anna"], path)
+    issuing.issue_for_path(people["Anna"], path)
     hr = make.user(Role.HR, email="hr@example.org", name="HR A", unit=team_a)
     db.session.add(HrScope(user_id=hr.id, unit_id=team_a.id))
     other = make.organisation("gemeente-b", "Gemeente B")

@@ -9,10 +9,11 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from app.certificates import issuing
 from app.extensions import db
+from app.hr import reports
+from app.hr.scope import below, unit_children
 from app.models import Assignment, Certificate, LearningPath, User, UserJobRole
-from app.services import certificates, reports
-from app.services.scope import below, unit_children
 
 ROLES = ["beleidsmedewerker", "inkoper", "jurist"]
 
@@ -52,11 +53,11 @@ def organisation(make, content):
             db.session.add(Assignment(user_id=person.id, path_id=path.id, deadline=deadline))
             luck = rng.random()
             if luck < 0.5:
-                certificate = certificates.issue_for_path(person, path)
+                certificate = issuing.issue_for_path(person, path)
                 if luck < 0.15:
-                    certificates.revoke(certificate, "fout", admin)
+                    issuing.revoke(certificate, "fout", admin)
                 elif luck < 0.25:
-                    certificates.issue_for_path(person, path)  # a renewal supersedes it
+                    issuing.issue_for_path(person, path)  # a renewal supersedes it
     db.session.commit()
     return organisation, {"root": root, "a": a, "b": b, "b1": b1}
 

@@ -6,6 +6,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.core.time import utcnow
+from app.demo import generate as demo_generate
+from app.demo.seed import DEMO_PASSWORD
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -22,9 +25,6 @@ from app.models import (
     User,
     UserJobRole,
 )
-from app.models.user import utcnow
-from app.services import demo_generate
-from app.services.demo import DEMO_PASSWORD
 from tests.conftest import Auth
 
 EMPLOYEES = 300

@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app.certificates import issuing
 from app.extensions import db
+from app.hr import snapshots as figure_snapshots
 from app.models import FigureSnapshot, Role
-from app.services import certificates, figure_snapshots
 from tests.hr.test_pages import session_for
 
 COMPLETED_ONE = "<dt>Afgerond</dt><dd>1 (50%)</dd>"  # team A: Anna of Anna and Aart
@@ -37,7 +38,7 @@ def test_a_scope_that_counts_quickly_is_counted_live_every_time(app, org):
     hr = session_for(app, org["hr"])
     assert COMPLETED_ONE in hr.client.get("/hr/").get_data(as_text=True)
     assert snapshots() == 0
-    certificates.issue_for_path(org["Aart"], org["path"])
+    issuing.issue_for_path(org["Aart"], org["path"])
     db.session.commit()
     page = hr.client.get("/hr/").get_data(as_text=True)
     assert COMPLETED_TWO in page and AGE_NOTE not in page
@@ -49,7 +50,7 @@ def test_a_large_scope_shows_kept_figures_with_their_age_until_they_expire(app, 
     assert COMPLETED_ONE in page and AGE_NOTE not in page  # counted now, and kept
     assert snapshots() == 1
 
-    certificates.issue_for_path(org["Aart"], org["path"])  # a learner completes meanwhile
+    issuing.issue_for_path(org["Aart"], org["path"])  # a learner completes meanwhile
     db.session.commit()
     page = hr.client.get("/hr/").get_data(as_text=True)
     assert COMPLETED_ONE in page
@@ -68,7 +69,7 @@ def test_a_large_scope_shows_kept_figures_with_their_age_until_they_expire(app, 
 def test_flask_figures_refresh_counts_every_kept_scope_again(app, org, large_scopes):
     hr = session_for(app, org["hr"])
     hr.client.get("/hr/")
-    certificates.issue_for_path(org["Aart"], org["path"])
+    issuing.issue_for_path(org["Aart"], org["path"])
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["figures", "refresh"])
     assert result.exit_code == 0 and "for 1 scope(s)" in result.output
@@ -80,7 +81,7 @@ def test_a_change_hr_makes_shows_at_once(app, org, large_scopes):
     hr = session_for(app, org["hr"])
     hr.client.get("/hr/")
     assert snapshots() == 1
-    held = certificates.for_user(org["Anna"].id)[0]
+    held = issuing.for_user(org["Anna"].id)[0]
     reply = hr.post(f"/hr/certificaten/{held.id}/intrekken", {"reason": "Verkeerd toegekend"})
     assert reply.status_code == 302
     assert snapshots() == 0
@@ -91,7 +92,7 @@ def test_a_change_hr_makes_shows_at_once(app, org, large_scopes):
 def test_a_refused_change_keeps_the_figures(app, org, large_scopes):
     hr = session_for(app, org["hr"])
     hr.client.get("/hr/")
-    held = certificates.for_user(org["Anna"].id)[0]
+    held = issuing.for_user(org["Anna"].id)[0]
     assert hr.post(f"/hr/certificaten/{held.id}/intrekken", {"reason": ""}).status_code == 400
     assert snapshots() == 1
 

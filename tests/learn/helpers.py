@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import QuizAttempt
-from app.services.quizzes import questions_by_id
+from app.quiz.attempts import questions_by_id
 
 
 def open_attempt(user_id: int) -> QuizAttempt:

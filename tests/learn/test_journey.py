@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from app.certificates import issuing
 from app.extensions import db
 from app.models import Assignment, Certificate, Completion, LearningPath, QuizAnswer, QuizAttempt
-from app.services import certificates
 from tests.conftest import csrf_token
 from tests.learn.helpers import answer_fields, open_attempt, read_all_lessons, take_quiz
 
@@ -237,7 +237,7 @@ def test_a_crash_half_way_through_submission_writes_nothing(auth, learner, monke
             f"/toets/{attempt.id}/{index + 1}",
             {**answer_fields(attempt, index, True), "action": "next"},
         )
-    monkeypatch.setattr(certificates, "issue_for_module", broken)
+    monkeypatch.setattr(issuing, "issue_for_module", broken)
     monkeypatch.setitem(auth.client.application.config, "PROPAGATE_EXCEPTIONS", False)
     response = auth.post(f"/toets/{attempt.id}/inleveren")
     assert response.status_code == 500

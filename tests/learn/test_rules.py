@@ -6,10 +6,10 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
+from app.content.loader import Loader
+from app.content.publish import sync
 from app.extensions import db
 from app.models import Assignment, Certificate, LearningPath, ModuleVersion, QuizAttempt
-from app.services.content.loader import Loader
-from app.services.content.publish import sync
 from tests.conftest import FIXTURE_CONTENT
 from tests.content.test_validate import edit
 from tests.learn.helpers import read_all_lessons, take_quiz

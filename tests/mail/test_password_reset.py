@@ -4,7 +4,7 @@ once and expires; all other sessions end."""
 import re
 import time
 
-from app.services import password_reset
+from app.auth import password_reset
 from tests.conftest import Auth, csrf_token
 
 NEW_PASSWORD = "een lange nieuwe zin als wachtwoord"

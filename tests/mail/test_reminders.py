@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app.certificates import issuing
 from app.extensions import db
 from app.models import Assignment, HrScope, LearningPath, Role
-from app.services import certificates
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def people(make, content):
     for key, person in found.items():
         db.session.add(Assignment(user_id=person.id, path_id=path.id, deadline=deadlines[key]))
     db.session.commit()
-    certificates.issue_for_path(found["done"], path)
+    issuing.issue_for_path(found["done"], path)
     found["hr"] = make.user(Role.HR, name="Hanneke HR", email="hr@example.org", unit=unit)
     db.session.add(HrScope(user_id=found["hr"].id, unit_id=unit.id))
     db.session.commit()

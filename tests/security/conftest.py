@@ -15,6 +15,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.api import tokens
+from app.certificates import issuing
+from app.content.loader import Loader
+from app.content.publish import sync
 from app.extensions import db, limiter
 from app.models import (
     AiSystem,
@@ -27,9 +31,6 @@ from app.models import (
     QuizAttempt,
     Role,
 )
-from app.services import api_tokens, certificates
-from app.services.content.loader import Loader
-from app.services.content.publish import sync
 from tests.conftest import Auth, Factory, csrf_token
 from tests.learn.helpers import read_all_lessons, take_quiz
 from tests.security.html_scan import PageScan, scan
@@ -162,10 +163,10 @@ def build_world(app: Flask) -> dict:
             ),
         ]
     )
-    api_tokens.create_token(organisation, "HR-systeem", actor=admin)
+    tokens.create_token(organisation, "HR-systeem", actor=admin)
     db.session.commit()
-    revoked = certificates.issue_for_path(learner, path)
-    certificates.revoke(revoked, "Ten onrechte uitgereikt", admin)
+    revoked = issuing.issue_for_path(learner, path)
+    issuing.revoke(revoked, "Ten onrechte uitgereikt", admin)
     db.session.commit()
     return {
         "users": {"owner": owner, "learner": learner, "hr": hr, "admin": admin, "trainer": trainer},

@@ -17,7 +17,12 @@ import sqlalchemy as sa
 from markupsafe import escape
 from openpyxl import load_workbook
 
+from app.auth import password_reset
+from app.auth.users import authenticate
+from app.certificates import issuing
+from app.evidence.ai_systems import parse_job_roles
 from app.extensions import db, limiter
+from app.hr.exports import FORMULA_START
 from app.models import (
     AiSystem,
     ApiToken,
@@ -27,10 +32,6 @@ from app.models import (
     Role,
     User,
 )
-from app.services import certificates, password_reset
-from app.services.ai_systems import parse_job_roles
-from app.services.exports import FORMULA_START
-from app.services.users import authenticate
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import open_attempt
 from tests.security.html_scan import scan
@@ -259,7 +260,7 @@ def test_a_learners_own_name_is_shown_inert_on_their_pages_and_the_public_verify
     world, app, make
 ):
     person = make.user(unit=world["unit"], email="zelf@example.org")
-    certificate = certificates.issue_for_path(person, world["path"])
+    certificate = issuing.issue_for_path(person, world["path"])
     db.session.commit()
     own = Auth(app.test_client())
     assert own.login(person).status_code == 302
@@ -292,7 +293,7 @@ def test_a_revocation_reason_is_stored_exactly_and_shown_inert(world, make, app)
     wrong = []
     for label, payload in ALL.items():
         limiter.reset()  # the public verify page allows 30 look-ups a minute
-        certificate = certificates.issue_for_path(person, world["path"])
+        certificate = issuing.issue_for_path(person, world["path"])
         db.session.commit()
         response = admin.post(f"/hr/certificaten/{certificate.id}/intrekken", {"reason": payload})
         if label in REFUSED:

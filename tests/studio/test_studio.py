@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
+from app.content.loader import Loader
+from app.content.publish import sync
 from app.models import Role
-from app.services.content.loader import Loader
-from app.services.content.publish import sync
 from tests.conftest import FIXTURE_CONTENT, Auth
 from tests.content.test_hostile_input import HOSTILE, dangerous_parts
 from tests.learn.helpers import answer_fields, open_attempt, take_quiz

@@ -1,0 +1,1 @@
+"""Cross-cutting services every domain uses: the audit log, mail, time, streamed ZIPs."""

@@ -1,0 +1,81 @@
+"""The demo organisation and accounts that `make run` creates in development."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from app.auth.users import create_user, find_by_email, get_or_create_organisation
+from app.extensions import db
+from app.models import Assignment, HrScope, LearningPath, OrgUnit, Role
+
+DEMO_PASSWORD = "geletterd-demo"  # noqa: S105 - development only, printed in the README
+DEMO_ACCOUNTS = [
+    ("leerling@example.org", "Özlem Çelik-de Vries", {Role.LEARNER}),
+    ("trainer@example.org", "Tom Trainer", {Role.TRAINER}),
+    ("hr@example.org", "Hanneke de Vries", {Role.HR}),
+    ("admin@example.org", "Ad Min", {Role.ADMIN}),
+]
+BASIC_PATH = "basis-iedereen"
+DEMO_UNITS = [
+    ("GEM", "Gemeente Voorbeeldstad", None),
+    ("DIV-SD", "Sociaal Domein", "GEM"),
+    ("TEAM-IW", "Team Inkomen en Werk", "DIV-SD"),
+    ("DIV-BV", "Bedrijfsvoering", "GEM"),
+]
+
+
+def load_demo_data() -> set[str]:
+    """Creates what is missing; returns the emails of the accounts created."""
+    organisation = get_or_create_organisation("voorbeeldstad", "Gemeente Voorbeeldstad")
+    units = {}
+    for code, name, parent in DEMO_UNITS:
+        unit = db.session.scalar(
+            sa.select(OrgUnit).where(
+                OrgUnit.organisation_id == organisation.id, OrgUnit.code == code
+            )
+        )
+        if unit is None:
+            unit = OrgUnit(
+                organisation=organisation, code=code, name=name, parent=units.get(parent)
+            )
+            db.session.add(unit)
+            db.session.flush()
+        units[code] = unit
+    created = set()
+    for email, name, roles in DEMO_ACCOUNTS:
+        if find_by_email(email) is not None:
+            continue
+        user = create_user(
+            organisation=organisation,
+            email=email,
+            name=name,
+            password=DEMO_PASSWORD,
+            roles=roles,
+            unit_id=units["TEAM-IW"].id,
+            employee_number=f"DEMO-{len(created) + 1:03d}",
+        )
+        if Role.HR in roles:
+            db.session.add(HrScope(user=user, unit=units["GEM"]))
+        created.add(email)
+    _assign_basic_path([email for email, _, _ in DEMO_ACCOUNTS])
+    db.session.commit()
+    return created
+
+
+def _assign_basic_path(emails: list[str]) -> None:
+    """Gives the demo accounts the basic path, once content with that path has been synced."""
+    path = db.session.scalar(
+        sa.select(LearningPath).order_by((LearningPath.slug == BASIC_PATH).desc(), LearningPath.id)
+    )
+    if path is None:
+        return
+    for email in emails:
+        user = find_by_email(email)
+        exists = db.session.scalar(
+            sa.select(Assignment.id).where(
+                Assignment.user_id == user.id, Assignment.path_id == path.id
+            )
+        )
+        if exists is None:
+            deadline = dt.date.today() + dt.timedelta(days=path.deadline_days)
+            db.session.add(Assignment(user_id=user.id, path_id=path.id, deadline=deadline))

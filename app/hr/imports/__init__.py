@@ -1,0 +1,1 @@
+"""Imports from HR systems: employees and the organisation's unit tree."""

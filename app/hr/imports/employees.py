@@ -1,0 +1,393 @@
+"""Importing employees from an HR export (CSV): read messy files, plan the changes, apply them.
+
+Real exports differ: ";" or "," separators, UTF-8 with or without BOM or Windows-1252, headers in
+Dutch or English. Every bad row is reported with its row number and skipped; good rows still land;
+importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import lazyload
+
+from app.core import audit
+from app.core.time import utcnow
+from app.extensions import db
+from app.hr import snapshots
+from app.hr.assignments import apply_rules
+from app.models import Organisation, OrgUnit, Role, RoleGrant, User, UserJobRole
+
+#: Accepted header names per field, lower-cased; Dutch and English.
+HEADER_NAMES = {
+    "employee_number": {
+        "employee_number",
+        "employee number",
+        "employee id",
+        "personeelsnummer",
+        "medewerkernummer",
+        "personeelsnr",
+        "personeelsnr.",
+    },
+    "email": {"email", "e-mail", "e-mailadres", "emailadres", "email address", "mail"},
+    "name": {"name", "naam", "volledige naam", "full name", "weergavenaam"},
+    "unit": {
+        "unit",
+        "unit code",
+        "eenheid",
+        "afdeling",
+        "afdelingscode",
+        "team",
+        "department",
+        "organisatie-eenheid",
+    },
+    "job_roles": {
+        "job_roles",
+        "job roles",
+        "job role",
+        "role",
+        "roles",
+        "functie",
+        "functies",
+        "rol",
+        "rollen",
+    },
+    "language": {"language", "taal"},
+    "active": {"active", "actief", "in dienst"},
+}
+REQUIRED = ("employee_number", "email", "name")
+#: The longest value the database holds per field; longer is a row error, not a failed import.
+MAX_LENGTHS = {"employee_number": 64, "name": 200, "unit": 64, "job_roles": 100}
+TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "actief", "active"}
+FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar", "inactief", "inactive", "uit dienst"}
+LANGUAGES = {
+    "nl": "nl",
+    "nederlands": "nl",
+    "dutch": "nl",
+    "en": "en",
+    "engels": "en",
+    "english": "en",
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (no header, unknown columns); the message says why."""
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    row: int
+    employee_number: str
+    email: str
+    name: str
+    unit_code: str | None
+    job_roles: frozenset[str]
+    language: str
+    active: bool
+
+
+@dataclass
+class ImportPlan:
+    """What an import will do, before it does it: the preview HR approves."""
+
+    rows: list[EmployeeRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    create: list[EmployeeRow] = field(default_factory=list)
+    #: (row, {field: (old, new)})
+    update: list[tuple[EmployeeRow, dict[str, tuple[object, object]]]] = field(default_factory=list)
+    unchanged: int = 0
+    deactivate: list[User] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.create) + len(self.update) + len(self.deactivate)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the other encoding Excel writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_rows(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, str]]]:
+    """Parses the file; returns good rows and (row number, reason) for bad ones.
+
+    Row numbers are as a spreadsheet shows them: the header is row 1.
+    """
+    text = decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("the file is empty") from None
+    columns = _map_header(header)
+    # Several job roles share one cell: "|" always separates them, "," too unless it is the column
+    # separator.
+    role_separators = "|" if delimiter == "," else ",|"
+    rows, errors, seen_numbers, seen_emails = [], [], {}, {}
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        try:
+            row = _read_row(number, cells, columns, role_separators)
+        except ValueError as error:
+            errors.append((number, str(error)))
+            continue
+        if row.employee_number in seen_numbers:
+            errors.append(
+                (
+                    number,
+                    f"employee number {row.employee_number} is also on row "
+                    f"{seen_numbers[row.employee_number]}",
+                )
+            )
+            continue
+        if row.email in seen_emails:
+            errors.append((number, f"email {row.email} is also on row {seen_emails[row.email]}"))
+            continue
+        seen_numbers[row.employee_number] = number
+        seen_emails[row.email] = number
+        rows.append(row)
+    return rows, errors
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    columns = {}
+    for index, name in enumerate(header):
+        key = name.strip().strip('"').lower()
+        for field_name, names in HEADER_NAMES.items():
+            if key in names and field_name not in columns:
+                columns[field_name] = index
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise ImportFileError(
+            f"the header (row 1) lacks the column(s) {', '.join(missing)}; found: "
+            f"{', '.join(h.strip() for h in header)}. Accepted names, e.g.: personeelsnummer/"
+            "employee_number, e-mailadres/email, naam/name, afdeling/unit, functie/job_roles, "
+            "taal/language, actief/active"
+        )
+    return columns
+
+
+def _read_row(
+    number: int, cells: list[str], columns: dict[str, int], role_separators: str
+) -> EmployeeRow:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    _check_cells(cells, columns)
+    employee_number = cell("employee_number")
+    if not employee_number:
+        raise ValueError("the employee number is empty")
+    try:
+        email = validate_email(cell("email"), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError(f"email {cell('email')!r} is not a valid address") from None
+    name = cell("name")
+    if not name:
+        raise ValueError("the name is empty")
+    language_text = cell("language").lower() or "nl"
+    if language_text not in LANGUAGES:
+        raise ValueError(f"language {cell('language')!r} is not nl or en")
+    active_text = cell("active").lower()
+    if active_text and active_text not in TRUE_WORDS | FALSE_WORDS:
+        raise ValueError(f"active {cell('active')!r} is not ja/nee (yes/no)")
+    roles = cell("job_roles")
+    for separator in role_separators:
+        roles = roles.replace(separator, "\n")
+    return EmployeeRow(
+        row=number,
+        employee_number=employee_number,
+        email=email,
+        name=name,
+        unit_code=cell("unit") or None,
+        job_roles=frozenset(r.strip().lower() for r in roles.split("\n") if r.strip()),
+        language=LANGUAGES[language_text],
+        active=active_text not in FALSE_WORDS,
+    )
+
+
+def _check_cells(cells: list[str], columns: dict[str, int]) -> None:
+    """Raises ValueError for text no database column can hold: a NUL byte (PostgreSQL refuses
+    it) or more characters than the column has (PostgreSQL refuses, SQLite would keep it)."""
+    for field_name, index in columns.items():
+        value = cells[index].strip() if index < len(cells) else ""
+        if "\x00" in value:
+            raise ValueError(f"{field_name} contains a NUL character")
+        parts = value.replace("|", ",").split(",") if field_name == "job_roles" else [value]
+        limit = MAX_LENGTHS.get(field_name)
+        if limit and any(len(part.strip()) > limit for part in parts):
+            raise ValueError(f"{field_name} is longer than {limit} characters")
+
+
+def plan_import(organisation: Organisation, data: bytes, *, deactivate_missing: bool) -> ImportPlan:
+    """Compares the file with the database; changes nothing."""
+    rows, errors = read_rows(data)
+    plan = ImportPlan(errors=errors)
+    units = dict(
+        db.session.execute(
+            sa.select(OrgUnit.code, OrgUnit.id).where(OrgUnit.organisation_id == organisation.id)
+        ).all()
+    )
+    existing = {
+        u.employee_number: u
+        for u in db.session.scalars(
+            # Roles are not compared: skip loading them for every person.
+            sa.select(User)
+            .where(User.organisation_id == organisation.id)
+            .options(lazyload(User.role_grants))
+        )
+    }
+    email_owner = dict(db.session.execute(sa.select(User.email, User.id)).all())
+    roles_of: dict[int, set[str]] = {}
+    for user_id, job_role in db.session.execute(
+        sa.select(UserJobRole.user_id, UserJobRole.job_role)
+        .join(User)
+        .where(User.organisation_id == organisation.id)
+    ):
+        roles_of.setdefault(user_id, set()).add(job_role)
+    for row in rows:
+        if row.unit_code is not None and row.unit_code not in units:
+            plan.errors.append(
+                (
+                    row.row,
+                    f"unit {row.unit_code!r} does not exist in "
+                    f"{organisation.name}: import the unit tree first",
+                )
+            )
+            continue
+        user = existing.get(row.employee_number)
+        owner = email_owner.get(row.email)
+        if owner is not None and (user is None or owner != user.id):
+            plan.errors.append((row.row, f"email {row.email} already belongs to another person"))
+            continue
+        plan.rows.append(row)
+        if user is None:
+            plan.create.append(row)
+            continue
+        changes = _differences(user, row, units, roles_of.get(user.id, set()))
+        if changes:
+            plan.update.append((row, changes))
+        else:
+            plan.unchanged += 1
+    if deactivate_missing:
+        listed = {row.employee_number for row in rows}
+        plan.deactivate = [
+            u
+            for number, u in existing.items()
+            if u.active and number is not None and number not in listed
+        ]
+    plan.errors.sort()
+    return plan
+
+
+def _differences(
+    user: User, row: EmployeeRow, units: dict[str, int], roles: set[str]
+) -> dict[str, tuple[object, object]]:
+    wanted = {
+        "email": row.email,
+        "name": row.name,
+        "language": row.language,
+        "active": row.active,
+        "unit_id": units.get(row.unit_code) if row.unit_code else None,
+    }
+    changes = {
+        key: (getattr(user, key), value)
+        for key, value in wanted.items()
+        if getattr(user, key) != value
+    }
+    if roles != set(row.job_roles):
+        changes["job_roles"] = (sorted(roles), sorted(row.job_roles))
+    return changes
+
+
+def _create_users(organisation: Organisation, rows: list[EmployeeRow], units: dict[str, int]):
+    """Bulk inserts (one statement per table, not an ORM object per person): 100,000 new
+    people must land within a minute."""
+    if not rows:
+        return
+    new_ids = dict(
+        db.session.execute(
+            sa.insert(User).returning(User.employee_number, User.id),
+            [
+                {
+                    "organisation_id": organisation.id,
+                    "employee_number": row.employee_number,
+                    "email": row.email,
+                    "name": row.name,
+                    "language": row.language,
+                    "active": row.active,
+                    "unit_id": units.get(row.unit_code) if row.unit_code else None,
+                    "deactivated_at": None if row.active else utcnow(),
+                }
+                for row in rows
+            ],
+        ).all()
+    )
+    db.session.execute(
+        sa.insert(RoleGrant),
+        [{"user_id": new_ids[row.employee_number], "role": Role.LEARNER.value} for row in rows],
+    )
+    job_roles = [
+        {"user_id": new_ids[row.employee_number], "job_role": role}
+        for row in rows
+        for role in sorted(row.job_roles)
+    ]
+    if job_roles:
+        db.session.execute(sa.insert(UserJobRole), job_roles)
+
+
+def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | None) -> None:
+    """Carries out a plan in the caller's transaction; then assigns paths by the rules."""
+    units = dict(
+        db.session.execute(
+            sa.select(OrgUnit.code, OrgUnit.id).where(OrgUnit.organisation_id == organisation.id)
+        ).all()
+    )
+    _create_users(organisation, plan.create, units)
+    by_number = {
+        u.employee_number: u
+        for u in db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == organisation.id,
+                User.employee_number.in_([row.employee_number for row, _ in plan.update]),
+            )
+        )
+    }
+    for row, changes in plan.update:
+        user = by_number[row.employee_number]
+        for key, (_, value) in changes.items():
+            if key == "job_roles":
+                user.job_roles = [UserJobRole(job_role=role) for role in value]
+            else:
+                setattr(user, key, value)
+        if changes.get("active", (None, False))[1]:
+            user.deactivated_at = None  # back in service
+        if "active" in changes and not row.active:
+            user.deactivate()  # a deactivated person's sessions end now
+    for user in plan.deactivate:
+        user.deactivate()
+    db.session.flush()
+    assigned = apply_rules(organisation.id)
+    audit.record(
+        "users.import",
+        actor=actor,
+        target=f"organisation:{organisation.slug}",
+        created=len(plan.create),
+        updated=len(plan.update),
+        unchanged=plan.unchanged,
+        deactivated=len(plan.deactivate),
+        rejected=len(plan.errors),
+        assigned=assigned,
+    )
+    # From the HR page or the command line alike: the dashboard must count the new people at once.
+    snapshots.forget(organisation.id)

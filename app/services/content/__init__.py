@@ -1,1 +1,0 @@
-"""Course content kept as Markdown files: parse, validate, render, sync to the database, export."""
