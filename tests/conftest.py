@@ -117,7 +117,9 @@ class Factory:
         name: str = "Özlem Çelik-de Vries",
         unit: OrgUnit | None = None,
         language: str = "nl",
+        second_factor: bool | None = None,
     ) -> User:
+        """`second_factor`: enrol an authenticator app; by default when the roles need one."""
         self.count += 1
         user = create_user(
             organisation=organisation or self.organisation(),
@@ -128,7 +130,7 @@ class Factory:
             language=language,
             unit_id=unit.id if unit else None,
         )
-        if mfa.is_required(user):
+        if second_factor or (second_factor is None and mfa.is_required(user)):
             enrol_second_factor(user)
         db.session.commit()
         return user

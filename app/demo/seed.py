@@ -4,11 +4,16 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from app.auth import mfa
 from app.auth.users import create_user, find_by_email, get_or_create_organisation
 from app.extensions import db
 from app.models import Assignment, HrScope, LearningPath, OrgUnit, Role
 
 DEMO_PASSWORD = "geletterd-demo"  # noqa: S105 - development only, printed in the README
+#: The authenticator-app secret of the demo accounts whose role needs a second factor (trainer,
+#: HR, admin): development only, printed in the README and by `flask demo load`; `flask demo
+#: code` prints the current code for it.
+DEMO_TOTP_SECRET = "GELETTERDDEMOGELETTERDDEMO234567"  # noqa: S105
 DEMO_ACCOUNTS = [
     ("leerling@example.org", "Özlem Çelik-de Vries", {Role.LEARNER}),
     ("trainer@example.org", "Tom Trainer", {Role.TRAINER}),
@@ -56,6 +61,8 @@ def load_demo_data() -> set[str]:
         )
         if Role.HR in roles:
             db.session.add(HrScope(user=user, unit=units["GEM"]))
+        if mfa.is_required(user):
+            mfa.enrol_with_secret(user, DEMO_TOTP_SECRET)
         created.add(email)
     _assign_basic_path([email for email, _, _ in DEMO_ACCOUNTS])
     db.session.commit()
