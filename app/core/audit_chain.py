@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.time import utcnow
 from app.extensions import db
@@ -47,13 +48,20 @@ def entry_hash(prev_hash: str, event: AuditEvent) -> str:
 
 def _lock_head() -> str:
     """Locks the chain head for this transaction and returns the newest entry's hash."""
-    locked = db.session.execute(
-        sa.update(_head).where(_head.c.id == HEAD_ID).values(last_hash=_head.c.last_hash)
-    )
-    if locked.rowcount == 0:  # an empty database: the head row is made with the first entry
-        db.session.execute(sa.insert(_head).values(id=HEAD_ID, last_event_id=None, last_hash=""))
-        return ""
+    lock = sa.update(_head).where(_head.c.id == HEAD_ID).values(last_hash=_head.c.last_hash)
+    if db.session.execute(lock).rowcount == 0:
+        # No head row (the migration makes it; an emptied database has none): make it, once
+        # even when several writers try at the same moment, then lock it.
+        db.session.execute(_insert_head_unless_there())
+        db.session.execute(lock)
     return db.session.execute(sa.select(_head.c.last_hash).where(_head.c.id == HEAD_ID)).scalar()
+
+
+def _insert_head_unless_there() -> sa.Insert:
+    values = {"id": HEAD_ID, "last_event_id": None, "last_hash": ""}
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(_head).values(values).on_conflict_do_nothing()
+    return sqlite.insert(_head).values(values).on_conflict_do_nothing()
 
 
 def append(event: AuditEvent) -> None:
