@@ -6,12 +6,14 @@ Every route needs `Authorization: Bearer <token>`; a token sees only its own org
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
 from app.api import tokens
@@ -19,7 +21,7 @@ from app.api.openapi import MAX_PAGE, openapi_document
 from app.certificates import issuing
 from app.core import audit
 from app.core.time import utcnow
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.hr.scope import descendant_unit_ids
 from app.models import (
     Assignment,
@@ -35,6 +37,19 @@ from app.models import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_PER_PAGE = 500
+
+
+def _rate_limit_key() -> str:
+    """Per token, so a leaked token reads no faster from many addresses than from one (only a
+    hash of it goes to the counter store); requests without a token count per address."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "api-token:" + hashlib.sha256(token.strip().encode()).hexdigest()
+    return "api-address:" + get_remote_address()
+
+
+# Over the limit: 429 with Retry-After (RATELIMIT_HEADERS_ENABLED), as JSON by json_error.
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_limit_key)(bp)
 
 
 @bp.errorhandler(HTTPException)
