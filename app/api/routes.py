@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from app.api import tokens
+from app.api.errors import json_error
 from app.api.openapi import MAX_PAGE, openapi_document
 from app.certificates import issuing
 from app.core import audit
@@ -37,13 +38,7 @@ csrf.exempt(bp)
 MAX_PER_PAGE = 500
 
 
-@bp.errorhandler(HTTPException)
-def json_error(error: HTTPException):
-    response = jsonify({"error": error.name, "message": error.description, "status": error.code})
-    response.status_code = error.code or 500
-    if error.code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="geletterd"'
-    return response
+bp.register_error_handler(HTTPException, json_error)
 
 
 def token_required(view: Callable) -> Callable:
@@ -65,7 +60,7 @@ def token_required(view: Callable) -> Callable:
 
 def _date_arg(name: str) -> dt.date | None:
     value = request.args.get(name)
-    if not value:
+    if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -146,8 +141,7 @@ def _add_assignments(items: list[dict]) -> None:
             sa.select(Certificate).where(
                 Certificate.user_id.in_(ids),
                 Certificate.kind == "path",
-                Certificate.revoked_at.is_(None),
-                Certificate.superseded_by_id.is_(None),
+                Certificate.in_force,
             )
         )
     }

@@ -135,11 +135,7 @@ def issue_for_path(user: User, path: LearningPath) -> Certificate:
 
 def current_path_certificates(held: list[Certificate]) -> dict[int, Certificate]:
     """{path id: the newest unrevoked certificate} among one learner's certificates."""
-    return {
-        c.path_id: c
-        for c in held
-        if c.kind == "path" and c.superseded_by_id is None and c.revoked_at is None
-    }
+    return {c.path_id: c for c in held if c.kind == "path" and c.in_force}
 
 
 def nearing_expiry(certificate: Certificate, today: dt.date | None = None) -> bool:

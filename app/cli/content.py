@@ -26,7 +26,12 @@ def _load(paths: tuple[str, ...]) -> tuple[list[ContentSet], list[Path]]:
 
 
 def _database_ready() -> bool:
-    return sa.inspect(db.engine).has_table("module_versions")
+    """Whether published versions can be compared with: a trainer may validate files on a
+    machine with no database (no instance/ folder yet), and the files alone still get checked."""
+    try:
+        return sa.inspect(db.engine).has_table("module_versions")
+    except sa.exc.OperationalError:
+        return False
 
 
 def _in_targets(problem: Problem, targets: list[Path]) -> bool:
