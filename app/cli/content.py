@@ -53,6 +53,9 @@ def validate_command(paths: tuple[str, ...]) -> None:
     problems = sorted({p for p in problems if _in_targets(p, targets)})
     for problem in problems:
         click.echo(str(problem))
+    warnings = sorted({w for c in sets for w in c.all_warnings() if _in_targets(w, targets)})
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}")
     modules = sum(len(content.modules) for content in sets)
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)

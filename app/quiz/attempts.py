@@ -88,10 +88,9 @@ def rules_for(user: User, version: PublishedVersion) -> QuizRules:
     quiz = version.quiz or {}
     submitted = [a for a in attempts if a.submitted_at is not None]
     max_attempts = quiz.get("max_attempts", 0)
-    last = submitted[-1] if submitted else None
     wait_until = None
-    if last is not None and not last.passed and quiz.get("wait_minutes"):
-        wait_until = last.submitted_at + dt.timedelta(minutes=quiz["wait_minutes"])
+    if quiz.get("wait_minutes") and _due_a_pause(submitted, quiz.get("wait_after_failures", 1)):
+        wait_until = submitted[-1].submitted_at + dt.timedelta(minutes=quiz["wait_minutes"])
     return QuizRules(
         open_attempt=next((a for a in attempts if a.submitted_at is None), None),
         submitted=len(submitted),
@@ -99,6 +98,17 @@ def rules_for(user: User, version: PublishedVersion) -> QuizRules:
         wait_until=wait_until,
         passed=any(a.passed for a in submitted),
     )
+
+
+def _due_a_pause(submitted: list[QuizAttempt], every: int) -> bool:
+    """After every `every`-th failed attempt in a row the learner waits: retrying at once is
+    free for a while, but guessing through attempt after attempt is not."""
+    failed_in_a_row = 0
+    for attempt in reversed(submitted):
+        if attempt.passed:
+            break
+        failed_in_a_row += 1
+    return failed_in_a_row > 0 and failed_in_a_row % every == 0
 
 
 def start_attempt(
