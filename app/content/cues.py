@@ -24,16 +24,35 @@ MIN_TRUE_FALSE = 4
 MIN_ABSOLUTE_WRONG = 3
 
 ABSOLUTE_WORDS = {
-    "nl": ("altijd", "nooit", "alleen", "uitsluitend", "geen enkele", "iedereen", "niemand",
-           "alle", "elke"),
-    "en": ("always", "never", "only", "solely", "no one", "nobody", "everyone", "all", "every",
-           "none"),
+    "nl": [
+        "altijd",
+        "nooit",
+        "alleen",
+        "uitsluitend",
+        "geen enkele",
+        "iedereen",
+        "niemand",
+        "alle",
+        "elke",
+    ],
+    "en": [
+        "always",
+        "never",
+        "only",
+        "solely",
+        "no one",
+        "nobody",
+        "everyone",
+        "all",
+        "every",
+        "none",
+    ],
 }
 TRUE_LABELS = {"waar", "true"}
 
 
 def _words_pattern(language: str) -> re.Pattern[str]:
-    words = ABSOLUTE_WORDS.get(language, ABSOLUTE_WORDS["nl"] + ABSOLUTE_WORDS["en"])
+    words = ABSOLUTE_WORDS.get(language) or ABSOLUTE_WORDS["nl"] + ABSOLUTE_WORDS["en"]
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
@@ -85,8 +104,9 @@ def _right_option_usually_longest(path: str, single: list[RawQuestion]) -> list[
     if len(single) < MIN_SINGLE_FOR_LONGEST:
         return []
     longest = sum(
-        1 for raw in single if (lengths := _lengths(raw))[0] and lengths[1]
-        and lengths[0][0] >= max(lengths[1])
+        1
+        for raw in single
+        if (lengths := _lengths(raw))[0] and lengths[1] and lengths[0][0] >= max(lengths[1])
     )
     if longest * 2 <= len(single):
         return []
@@ -145,4 +165,3 @@ def _absolute_words_only_in_wrong_options(
             "option does: a guesser skips such options; use them in right options too, or rephrase",
         )
     ]
-
