@@ -1,15 +1,13 @@
 """In a real browser: a learner's journey, by mouse and by keyboard alone, with axe-core checking
 WCAG 2.0/2.1 A and AA on every page, in Dutch and English, at desktop and phone widths."""
 
-import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Assignment, Certificate, LearningPath
+from app.models import Certificate
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import PASSWORD
 from tests.learn.helpers import answer_fields, open_attempt
@@ -17,19 +15,6 @@ from tests.learn.helpers import answer_fields, open_attempt
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def learner(make, content):
-    user = make.user(name="Özlem Çelik-de Vries")
-    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "basis"))
-    db.session.add(
-        Assignment(
-            user_id=user.id, path_id=path.id, deadline=dt.date.today() + dt.timedelta(days=30)
-        )
-    )
-    db.session.commit()
-    return user
 
 
 def assert_accessible(page, label: str, screenshot: str | None = None) -> None:
