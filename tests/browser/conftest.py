@@ -1,6 +1,7 @@
 """A live server on the test database, and Debian's Chromium driven by Playwright."""
 
 import datetime as dt
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -13,7 +14,11 @@ from app.extensions import db
 from app.models import Assignment, LearningPath
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Where the journeys leave their screenshots: an ignored folder, so that `make test` changes no
+#: tracked file. `make screenshots` refreshes the README's pictures on purpose.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "tmp" / "screenshots"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",

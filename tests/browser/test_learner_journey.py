@@ -76,7 +76,7 @@ def test_a_learner_reads_a_module_passes_the_quiz_and_gets_a_certificate(page, l
     page.get_by_role("button", name="Gelezen, les afronden").click()
     page.wait_for_url("**/modules/proef#afronden")
 
-    page.get_by_role("link", name="Naar de toets").click()
+    page.get_by_role("link", name="Maak de toets").click()
     assert_accessible(page, "toets")
     page.get_by_role("button", name="Start de toets").click()
     attempt = open_attempt(learner.id)
@@ -88,7 +88,7 @@ def test_a_learner_reads_a_module_passes_the_quiz_and_gets_a_certificate(page, l
         page.get_by_role("button", name=name).click()
     assert_accessible(page, "overzicht")
     page.get_by_role("button", name="Toets inleveren").click()
-    assert "Uw score: 100.0%" in page.inner_text("main")
+    assert "Je score: 100\u00a0%" in page.inner_text("main")
     assert_accessible(page, "uitslag", screenshot="uitslag")
 
     page.get_by_role("link", name="Mijn leren").click()
@@ -177,7 +177,7 @@ def test_the_same_journey_works_with_the_keyboard_alone(page, learner):
     press_and_follow(page, "Enter")
     wait_for_path(page, "/modules/proef")
 
-    tab_to(page, lambda e: e["text"] == "Naar de toets")
+    tab_to(page, lambda e: e["text"] == "Maak de toets")
     press_and_follow(page, "Enter")
     tab_to(page, lambda e: e["text"] == "Start de toets")
     press_and_follow(page, "Enter")
@@ -193,7 +193,7 @@ def test_the_same_journey_works_with_the_keyboard_alone(page, learner):
     tab_to(page, lambda e: e["text"] == "Toets inleveren")
     press_and_follow(page, "Enter")
     wait_for_path(page, "/toets/*/resultaat")
-    assert "Uw score: 100.0%" in page.inner_text("main")
+    assert "Je score: 100\u00a0%" in page.inner_text("main")
 
 
 def answer_by_keyboard(page, fields: dict) -> None:
