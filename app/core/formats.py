@@ -36,7 +36,7 @@ def local(moment: dt.datetime, time_zone: str | None) -> dt.datetime:
 
 
 def day(value: dt.date | dt.datetime | None, language: str, time_zone: str | None = None) -> str:
-    """"5 december 2026": a date, or the local date of a timestamp. Empty for None."""
+    """Like "5 december 2026": a date, or the local date of a timestamp. Empty for None."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -45,12 +45,12 @@ def day(value: dt.date | dt.datetime | None, language: str, time_zone: str | Non
 
 
 def clock(value: dt.datetime, time_zone: str | None) -> str:
-    """"14:23": the local time of a timestamp."""
+    """Like "14:23": the local time of a timestamp."""
     return local(value, time_zone).strftime("%H:%M")
 
 
 def moment(value: dt.datetime | None, language: str, time_zone: str | None) -> str:
-    """"5 december 2026 om 14:23": the local date and time of a timestamp. Empty for None."""
+    """Like "5 december 2026 om 14:23": the local date and time of a timestamp. Empty for None."""
     if value is None:
         return ""
     return _AT.get(language, _AT["nl"]).format(
@@ -59,7 +59,7 @@ def moment(value: dt.datetime | None, language: str, time_zone: str | None) -> s
 
 
 def when(value: dt.datetime, language: str, time_zone: str | None) -> str:
-    """"14:23" for a moment later today (local time), else "6 december 2026 om 14:23"."""
+    """Like "14:23" for a moment later today (local time), else "6 december 2026 om 14:23"."""
     today = local(dt.datetime.now(dt.UTC), time_zone).date()
     if local(value, time_zone).date() == today:
         return clock(value, time_zone)

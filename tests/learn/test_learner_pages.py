@@ -36,8 +36,7 @@ def course(app, tmp_path):
         edit(
             module,
             "audience: [everyone]",
-            "audience: [policy, management]\ntags: [basis, algoritmeregister]\n"
-            "completion: lessons",
+            "audience: [policy, management]\ntags: [basis, algoritmeregister]\ncompletion: lessons",
         )
         glossary = module.read_text().split("glossary:\n")[1].split("---")[0]
         edit(
