@@ -33,6 +33,7 @@ from app.learn.progress import (
 from app.models import ModuleProgress, ModuleVersion
 
 bp = Blueprint("learn", __name__)
+ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 bp.add_app_template_global(glossary_used)
 
 
@@ -178,9 +179,15 @@ def asset(content_hash: str, name: str) -> Response:
     if not assets or name not in assets:
         abort(404)
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    # Published versions never change, so their assets can be cached for a long time.
+    # Published versions never change, so their assets can be cached for a long time. An SVG
+    # is a document that could hold script or fetch from elsewhere: opened on its own it runs
+    # sandboxed with nothing allowed but its own styles (inside <img> browsers run none anyway).
     return Response(
         base64.b64decode(assets[name]),
         mimetype=mimetype,
-        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+        headers={
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "Content-Security-Policy": ASSET_POLICY,
+            "Content-Disposition": "inline",
+        },
     )

@@ -17,6 +17,11 @@ from tests.conftest import FIXTURE_CONTENT
 from tests.content.test_validate import edit
 from tests.learn.helpers import read_all_lessons, take_quiz
 
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 200" width="800" height="200">'
+    '<script>alert("no")</script><rect width="800" height="200" fill="#154273"/></svg>'
+)
+
 
 @pytest.fixture
 def course(app, tmp_path):
@@ -50,7 +55,11 @@ def course(app, tmp_path):
             lessons[0].read_text().split("\n", 1)[0]
             + "\n\nDit is [[machine-learning]]. Nog eens [[machine-learning|leren]].\n"
         )
-        lessons[1].write_text(lessons[1].read_text().split("\n", 1)[0] + "\n\nGeen begrippen.\n")
+        lessons[1].write_text(
+            lessons[1].read_text().split("\n", 1)[0]
+            + "\n\nGeen begrippen.\n\n![Vier stappen van invoer naar besluit](stappen.svg)\n"
+        )
+        (folder / "stappen.svg").write_text(SVG)
     for language in ("nl", "en"):
         edit(
             tree / "paths" / f"basis.{language}.md",
@@ -167,3 +176,16 @@ def test_times_are_shown_in_the_organisations_time_zone(auth, learner):
         year=now.year, month=now.month, day=now.day, tzinfo=dt.UTC
     )
     assert abs((now - shown).total_seconds()) % 86400 < 120  # local time, within a minute or two
+
+
+def test_a_diagram_in_a_lesson_is_shown_and_served_safely(auth, learner):
+    auth.login(learner)
+    page = auth.client.get("/modules/inleiding/02-mens-beslist").get_data(as_text=True)
+    src = re.search(r'<img alt="Vier stappen van invoer naar besluit" src="([^"]+)"', page)
+    assert src, page
+    response = auth.client.get(src[1])
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    policy = response.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy  # its script never runs
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert auth.client.get(src[1].replace("stappen", "andere")).status_code == 404
