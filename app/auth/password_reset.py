@@ -20,8 +20,8 @@ MAX_AGE_SECONDS = 60 * 60
 TEXTS = {
     "nl": (
         "Nieuw wachtwoord instellen",
-        "Beste {name},\n\nU vroeg om een nieuw wachtwoord. Kies het via deze link; die werkt "
-        "één keer en een uur lang:\n\n{url}\n\nVroeg u dit niet? Dan hoeft u niets te doen.",
+        "Beste {name},\n\nJe vroeg om een nieuw wachtwoord. Kies het via deze link; die werkt "
+        "één keer en een uur lang:\n\n{url}\n\nVroeg je dit niet? Dan hoef je niets te doen.",
     ),
     "en": (
         "Set a new password",

@@ -35,10 +35,15 @@ def local(moment: dt.datetime, time_zone: str | None) -> dt.datetime:
     return moment.astimezone(zone(time_zone))
 
 
-def day(value: dt.date | dt.datetime | None, language: str, time_zone: str | None = None) -> str:
-    """Like "5 december 2026": a date, or the local date of a timestamp. Empty for None."""
-    if value is None:
+def day(
+    value: dt.date | dt.datetime | str | None, language: str, time_zone: str | None = None
+) -> str:
+    """Like "5 december 2026": a date (or an ISO date), or the local date of a timestamp.
+    Empty for None."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = local(value, time_zone).date()
     return format_date(value, _DAY, locale=language)

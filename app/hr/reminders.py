@@ -24,14 +24,14 @@ WINDOW = dt.timedelta(days=7)
 
 TEXTS = {
     "nl": {
-        "subject": "Herinnering: uw scholing over AI",
+        "subject": "Herinnering: je scholing over AI",
         "greeting": "Beste {name},",
-        "intro": "Deze leerroutes moet u nog afronden:",
+        "intro": "Deze leerroutes moet je nog afronden:",
         "overdue": "{path}: de deadline was {date}",
         "due": "{path}: deadline {date}",
-        "link": "Ga verder waar u was: {url}",
+        "link": "Ga verder waar je was: {url}",
         "digest_subject": "Overzicht: {count} medewerkers te laat met hun scholing over AI",
-        "digest_intro": "Deze medewerkers in uw afdelingen zijn te laat:",
+        "digest_intro": "Deze medewerkers in je afdelingen zijn te laat:",
         "digest_line": "{name} ({unit}): {path}, deadline {date}",
         "digest_more": "en nog {count} meer. Zie het overzicht: {url}",
         "closing": "Met vriendelijke groet,\n{site}",
