@@ -56,6 +56,15 @@ class Config:
     THEME_CSS_FILE = os.environ.get("THEME_CSS_FILE", "")
     #: The CSS class its tokens are scoped to; the open example tokens use "voorbeeld-theme".
     THEME_CLASS = os.environ.get("THEME_CLASS", "voorbeeld-theme")
+    #: Time zone for visitors who are not signed in (an organisation's own zone is kept with it).
+    TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
+    #: The organisation's logo (PNG, JPEG or SVG), shown on the start page and on certificates,
+    #: and its name for the start page (certificates name each holder's own organisation).
+    LOGO_FILE = os.environ.get("LOGO_FILE", "")
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "")
+    #: Who signs certificates: a name and a role, e.g. "J. de Vries" and "Gemeentesecretaris".
+    CERTIFICATE_SIGNATORY_NAME = os.environ.get("CERTIFICATE_SIGNATORY_NAME", "")
+    CERTIFICATE_SIGNATORY_ROLE = os.environ.get("CERTIFICATE_SIGNATORY_ROLE", "")
     BABEL_DEFAULT_LOCALE = "nl"
     LANGUAGES = ("nl", "en")
     LOAD_DEMO_DATA = False

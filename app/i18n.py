@@ -12,6 +12,7 @@ from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core import formats
 from app.extensions import babel
 
 
@@ -73,6 +74,26 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.filters.update(
+        day=lambda value: formats.day(value, current_language(), time_zone()),
+        moment=lambda value: formats.moment(value, current_language(), time_zone()),
+        clock=lambda value: formats.clock(value, time_zone()),
+        when=lambda value: formats.when(value, current_language(), time_zone()),
+        number=lambda value: formats.number(value, current_language()),
+        percent=lambda value: formats.percent(value, current_language()),
+    )
+
+
+def time_zone() -> str:
+    """The time zone pages show times in: the signed-in person's organisation's, else the
+    installation's default (TIME_ZONE)."""
+    zone = g.get("_time_zone")
+    if zone is None:
+        zone = current_app.config.get("TIME_ZONE") or formats.DEFAULT_ZONE
+        if current_user.is_authenticated:
+            zone = current_user.organisation.time_zone or zone
+        g._time_zone = zone
+    return zone
 
 
 AUDIENCE_LABELS = {

@@ -70,7 +70,9 @@ def trainer_admin(ok: int = 200) -> dict[str, int]:
 
 #: endpoint: (method, url, expected status per role, form data for POSTs)
 ROUTES = {
-    "main.index": ("GET", "/", same(302), None),
+    "main.index": ("GET", "/", {**same(302), "anonymous": 200}, None),
+    "main.favicon": ("GET", "/favicon.ico", same(200), None),
+    "main.logo": ("GET", "/logo", same(404), None),
     "main.healthz": ("GET", "/healthz", same(200), None),
     "main.livez": ("GET", "/livez", same(200), None),
     "main.theme_css": ("GET", "/theme.css", same(404), None),

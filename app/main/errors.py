@@ -20,13 +20,13 @@ ERROR_TEXTS = {
         N_("Het formulier of de link klopt niet. Ga terug en probeer het opnieuw."),
     ),
     401: (N_("Niet ingelogd"), N_("Log in om deze pagina te zien.")),
-    403: (N_("Geen toegang"), N_("U hebt geen toegang tot deze pagina.")),
+    403: (N_("Geen toegang"), N_("Je hebt geen toegang tot deze pagina.")),
     404: (N_("Pagina niet gevonden"), N_("Deze pagina bestaat niet (meer). Controleer het adres.")),
     405: (N_("Niet toegestaan"), N_("Deze actie kan niet op deze manier.")),
     413: (N_("Bestand te groot"), N_("Het bestand is groter dan toegestaan.")),
     429: (
         N_("Te veel verzoeken"),
-        N_("U hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
+        N_("Je hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
     ),
     500: (N_("Er ging iets mis"), N_("Er ging bij ons iets mis. Probeer het later opnieuw.")),
     503: (

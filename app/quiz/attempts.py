@@ -121,9 +121,9 @@ def start_attempt(
     if rules.open_attempt is not None:
         return rules.open_attempt
     if rules.attempts_left == 0:
-        raise QuizError(N_("U hebt alle pogingen voor deze toets gebruikt."))
+        raise QuizError(N_("Je hebt alle pogingen voor deze toets gebruikt."))
     if rules.wait_until is not None and rules.wait_until > utcnow():
-        raise QuizError(N_("U kunt de toets later opnieuw maken."))
+        raise QuizError(N_("Je kunt de toets later opnieuw maken."))
     get_or_start_progress(user, version)
     attempt = QuizAttempt(
         user_id=user.id,

@@ -9,7 +9,11 @@ from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from app.content.published import published
+from app.core import formats
+from app.core.time import utcnow
 from app.extensions import db
+from app.i18n import current_language, time_zone
+from app.learn.next_steps import next_steps
 from app.learn.progress import reading_state
 from app.models import QuizAttempt
 from app.quiz import attempts
@@ -77,9 +81,18 @@ def start(slug: str) -> Response:
             raise
     except attempts.QuizError as error:
         db.session.rollback()
-        flash(_(str(error)), "warning")
+        flash(_refusal(error, version), "warning")
         return redirect(url_for("quiz.quiz_home", slug=slug))
     return redirect(url_for("quiz.question", attempt_id=attempt.id, number=1))
+
+
+def _refusal(error: attempts.QuizError, version) -> str:
+    """Why an attempt could not start; a learner who must wait is told from when."""
+    wait_until = attempts.rules_for(current_user, version).wait_until
+    if wait_until is not None and wait_until > utcnow():
+        moment = formats.when(wait_until, current_language(), time_zone())
+        return _("Je kunt de toets opnieuw maken vanaf %(time)s.", time=moment)
+    return _(str(error))
 
 
 @bp.route("/toets/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
@@ -162,10 +175,14 @@ def result(attempt_id: int) -> str | Response:
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
     version = published(attempt.module_version_id)
+    steps = None
+    if attempt.passed:
+        steps = next_steps(current_user, version.module_id, version.slug)
     return render_template(
         "quiz/result.html",
         attempt=attempt,
         version=version,
+        steps=steps,
         review=attempts.review(attempt),
         rules=attempts.rules_for(current_user, version),
         form=FlaskForm(),

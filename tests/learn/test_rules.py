@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -41,7 +42,7 @@ def test_the_attempt_limit_is_kept(auth, learner):
     page = auth.client.get("/modules/proef/toets").get_data(as_text=True)
     assert "alle pogingen gebruikt" in page
     response = auth.post("/modules/proef/toets/start", follow_redirects=True)
-    assert "U hebt alle pogingen voor deze toets gebruikt." in response.get_data(as_text=True)
+    assert "Je hebt alle pogingen voor deze toets gebruikt." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
 
 
@@ -50,8 +51,14 @@ def test_after_a_failed_attempt_the_learner_waits(auth, learner):
     auth.login(learner)
     take_quiz(auth, learner.id, "proef", right=False)
     page = auth.client.get("/modules/proef/toets").get_data(as_text=True)
-    assert "opnieuw maken vanaf" in page
-    auth.post("/modules/proef/toets/start")
+    submitted = db.session.scalar(sa.select(QuizAttempt)).submitted_at
+    local = (submitted + dt.timedelta(minutes=30)).replace(tzinfo=dt.UTC)
+    local = local.astimezone(ZoneInfo("Europe/Amsterdam"))
+    # The organisation's time, not UTC; the date too when the wait runs past midnight.
+    assert f"opnieuw maken vanaf {local:%H:%M}" in page or f"om {local:%H:%M}." in page
+    assert "UTC" not in page
+    refused = auth.post("/modules/proef/toets/start", follow_redirects=True)
+    assert f"{local:%H:%M}." in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
     attempt = db.session.scalar(sa.select(QuizAttempt))
     attempt.submitted_at -= dt.timedelta(minutes=31)
