@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from werkzeug.datastructures import MultiDict
 
 from app.content.published import PublishedVersion, published
@@ -71,6 +72,23 @@ class QuizRules:
             and self.attempts_left != 0
             and (self.wait_until is None or self.wait_until <= utcnow())
         )
+
+
+# The answers load only on the pages that show them all (the overview, the result): a question
+# page and a save read just the one answer they need (saved_answer).
+_OWN_ATTEMPT = (
+    sa.select(QuizAttempt)
+    .options(lazyload(QuizAttempt.answers))
+    .where(
+        QuizAttempt.id == sa.bindparam("attempt_id"),
+        QuizAttempt.user_id == sa.bindparam("user_id"),
+    )
+)
+
+
+def own_attempt(attempt_id: int, user_id: int) -> QuizAttempt | None:
+    """The attempt if it is this learner's; None for anyone else's."""
+    return db.session.scalar(_OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id})
 
 
 def attempts_of(user: User, version: PublishedVersion) -> list[QuizAttempt]:
