@@ -25,7 +25,7 @@ from app.learn.progress import (
     mark_read,
     reading_state,
 )
-from app.models import ModuleProgress, ModuleVersion
+from app.models import Module, ModuleProgress, ModuleVersion
 
 bp = Blueprint("learn", __name__)
 
@@ -33,7 +33,9 @@ bp = Blueprint("learn", __name__)
 @bp.route("/modules")
 def catalogue() -> str:
     language = current_language()
-    modules = [pick_language(t, language) for t in current_versions().values()]
+    # Signed out, the shared course only; signed in, the organisation's own modules too.
+    organisation_id = current_user.organisation_id if current_user.is_authenticated else None
+    modules = [pick_language(t, language) for t in current_versions(organisation_id).values()]
     return render_template("learn/catalogue.html", modules=modules, language=language)
 
 
@@ -145,7 +147,13 @@ def my_data_json() -> Response:
 @login_required
 def asset(content_hash: str, name: str) -> Response:
     assets = db.session.scalar(
-        sa.select(ModuleVersion.assets).where(ModuleVersion.content_hash == content_hash).limit(1)
+        sa.select(ModuleVersion.assets)
+        .join(Module, Module.id == ModuleVersion.module_id)
+        .where(
+            ModuleVersion.content_hash == content_hash,
+            Module.visible_to(current_user.organisation_id),
+        )
+        .limit(1)
     )
     if not assets or name not in assets:
         abort(404)

@@ -7,6 +7,7 @@ Content is shared by the whole installation, so any trainer or admin sees every 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.auth.decorators import roles_required
 from app.content.catalogue import lesson_neighbours, lesson_titles
@@ -32,14 +33,16 @@ QUESTION_TYPE_LABELS = {
 @roles_required(*STUDIO_ROLES)
 def index() -> str:
     return render_template(
-        "studio/index.html", modules=queries.module_overview(), language=current_language()
+        "studio/index.html",
+        modules=queries.module_overview(current_user.organisation_id),
+        language=current_language(),
     )
 
 
 @bp.route("/modules/<slug>")
 @roles_required(*STUDIO_ROLES)
 def module(slug: str) -> str:
-    versions = queries.module_versions(slug)
+    versions = queries.module_versions(slug, current_user.organisation_id)
     if versions is None:
         abort(404)
     shown = versions.get(current_language()) or next(iter(versions.values()))
@@ -56,7 +59,9 @@ def module(slug: str) -> str:
 @roles_required(*STUDIO_ROLES)
 def lesson_preview(slug: str, lang: str, position: int) -> str:
     """A published lesson as the learner sees it; ?versie=1.0.0 shows an older version."""
-    version = queries.published_version(slug, lang, request.args.get("versie"))
+    version = queries.published_version(
+        slug, lang, request.args.get("versie"), current_user.organisation_id
+    )
     lesson = queries.lesson_at(version, position) if version else None
     if lesson is None:
         abort(404)
@@ -79,14 +84,16 @@ def lesson_preview(slug: str, lang: str, position: int) -> str:
 def preview() -> tuple[str, int] | str:
     """The "Voorbeeld van nieuwe tekst" form: checks and renders pasted Markdown; saves nothing."""
     form = PreviewForm()
-    form.set_modules(queries.module_choices(current_language()))
+    form.set_modules(queries.module_choices(current_language(), current_user.organisation_id))
     if request.method == "GET":
         form.language.data = current_language()
     if not form.validate_on_submit():
         return render_template("studio/preview.html", form=form, result=None), (
             400 if request.method == "POST" else 200
         )
-    context = queries.preview_context(form.language.data, form.module.data or None)
+    context = queries.preview_context(
+        form.language.data, form.module.data or None, current_user.organisation_id
+    )
     if context is None:
         form.module.errors.append(
             _(
@@ -106,7 +113,10 @@ def statistics(slug: str) -> str:
     versions = [
         version
         for language in LANGUAGE_LABELS
-        if (version := queries.published_version(slug, language, None)) is not None
+        if (
+            version := queries.published_version(slug, language, None, current_user.organisation_id)
+        )
+        is not None
     ]
     if not versions:
         abort(404)
