@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.content.catalogue import current_versions, pick_language
 from app.content.preview import PreviewContext
 from app.extensions import db
-from app.models import Lesson, Module, ModuleVersion, QuizAttempt
+from app.models import Lesson, Module, ModuleDraft, ModuleVersion, QuizAttempt
 
 
 @dataclass
@@ -202,3 +202,19 @@ def preview_context(
         glossary=dict(version.glossary or {}),
         glossary_html=version.glossary_html,
     )
+
+
+def drafts_of(organisation_id: int) -> list[ModuleDraft]:
+    """The organisation's drafts, newest change first."""
+    return list(
+        db.session.scalars(
+            sa.select(ModuleDraft)
+            .where(ModuleDraft.organisation_id == organisation_id)
+            .order_by(ModuleDraft.updated_at.desc(), ModuleDraft.id.desc())
+        )
+    )
+
+
+def is_shared(slug: str) -> bool:
+    owner = db.session.execute(sa.select(Module.organisation_id).where(Module.slug == slug)).first()
+    return owner is not None and owner[0] is None

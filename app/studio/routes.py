@@ -1,7 +1,8 @@
-"""The trainer's studio: published modules and their figures, lesson previews, a preview of new
-text with its problems, and quiz item statistics. Read-only: publishing stays `flask content sync`.
+"""The trainer's studio: modules and their figures, lesson previews, a preview of new text with
+its problems, and quiz item statistics. Writing and reviewing are in draft_routes and
+review_routes, on the same blueprint.
 
-Content is shared by the whole installation, so any trainer or admin sees every module.
+A trainer or admin sees the shared course and their own organisation's modules and drafts only.
 """
 
 from flask import Blueprint, abort, render_template, request
@@ -49,6 +50,8 @@ def module(slug: str) -> str:
     return render_template(
         "studio/module.html",
         slug=slug,
+        shared=queries.is_shared(slug),
+        drafts=[d for d in queries.drafts_of(current_user.organisation_id) if d.slug == slug],
         versions=versions,
         heading=next((v for v in shown if v.is_current), shown[0]),
         language_labels=LANGUAGE_LABELS,
