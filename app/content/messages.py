@@ -36,8 +36,9 @@ DUTCH: list[tuple[str, str]] = [
     (
         r"the front matter cannot be read: (?P<reason>.*); check the indentation and put "
         r"text containing ':' or '#' in quotes",
-        "de kop is niet te lezen ({reason}): controleer het inspringen en zet tekst met ':' "
-        "of '#' tussen aanhalingstekens",
+        # YAML's own reason is English and technical: left out in Dutch.
+        "de kop is niet te lezen: controleer het inspringen en zet tekst met ':' of '#' "
+        "tussen aanhalingstekens",
     ),
     (
         r"a date that does not exist \((?P<reason>.*)\): write YYYY-MM-DD",
@@ -154,7 +155,70 @@ DUTCH: list[tuple[str, str]] = [
         r'completion "(?P<rule>[^"]*)" needs a quiz: add quizzes/.*',
         'afronding "{rule}" vraagt om een toets: schrijf de toets',
     ),
+    (
+        r'slug "(?P<slug>[^"]*)" in language "(?P<language>[^"]*)" is also used by (?P<other>.*)',
+        'slug "{slug}" in taal "{language}" wordt ook gebruikt door {other}',
+    ),
+    (
+        r"files of a module go in its language folder, e\.g\. modules/<slug>/nl/",
+        "de bestanden van een module staan in de map van de taal, bijvoorbeeld modules/<slug>/nl/",
+    ),
+    (
+        r'"(?P<folder>[^"]*)" is not a language folder; use (?P<choices>.*)',
+        '"{folder}" is geen map voor een taal; gebruik {choices}',
+    ),
+    (r"the folder has no module\.md", "de map heeft geen module.md"),
+    (
+        r'a lesson file is named "<number>-<name>\.md".*',
+        'een les heet "<nummer>-<naam>.md", bijvoorbeeld "01-inleiding.md"; afbeeldingen eindigen '
+        "op .gif, .jpeg, .jpg, .png, .svg of .webp",
+    ),
+    (
+        r"lessons must be numbered 01, 02, 03 \.\.\. without gaps or doubles; found (?P<found>.*)",
+        "lessen zijn genummerd 01, 02, 03 ... zonder gaten of dubbele; gevonden: {found}",
+    ),
+    (
+        r"the file is (?P<size>[\d,]+) bytes; the limit is (?P<limit>[\d,]+): .*",
+        "het bestand is {size} bytes; de grens is {limit}: verdeel de tekst over meer lessen",
+    ),
+    (
+        r"the image is (?P<size>[\d,]+) bytes; the limit is (?P<limit>[\d,]+)",
+        "de afbeelding is {size} bytes; de grens is {limit}",
+    ),
+    (
+        r"the file is not UTF-8 text: save it as UTF-8",
+        "het bestand is geen UTF-8-tekst: sla het op als UTF-8",
+    ),
+    (r"the file contains binary data, not text", "het bestand bevat geen tekst"),
+    (
+        r"the objective keys differ from the other translation \((?P<other>.*)\): "
+        r"use the same keys",
+        "de sleutels van de leerdoelen verschillen van de andere vertaling ({other}): gebruik "
+        "dezelfde sleutels",
+    ),
+    (
+        r'module "(?P<slug>[^"]*)" does not exist',
+        'module "{slug}" bestaat niet',
+    ),
     # quizzes
+    (
+        r'the quiz is for module "(?P<slug>[^"]*)" in "(?P<language>[^"]*)", which does not exist',
+        'de toets hoort bij module "{slug}" in "{language}", en die bestaat niet',
+    ),
+    (
+        r"(?P<path>\S+) is already the quiz of this module",
+        "{path} is al de toets van deze module",
+    ),
+    (
+        r"a question of type (?P<type>\S+): write the items as a numbered list in the right "
+        r"order: .*",
+        "een vraag van het soort {type}: schrijf de onderdelen als genummerde lijst in de goede "
+        'volgorde: "1. eerste", "2. tweede"',
+    ),
+    (
+        r'a question of type (?P<type>\S+): write each pair as "- left = right"',
+        'een vraag van het soort {type}: schrijf elk paar als "- links = rechts"',
+    ),
     (
         r'text before the first question: start each question with a heading "## "',
         'tekst voor de eerste vraag: begin elke vraag met een kop "## "',

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.content.catalogue import current_versions, pick_language
 from app.content.preview import PreviewContext
 from app.extensions import db
-from app.models import Lesson, Module, ModuleDraft, ModuleVersion, QuizAttempt
+from app.models import Lesson, Module, ModuleDraft, ModuleVersion, QuizAttempt, User
 
 
 @dataclass
@@ -49,10 +49,13 @@ class ModuleSummary:
         return round(100 * sum(t.passed for t in self.translations) / self.attempts)
 
 
-def submitted_attempts_join() -> sa.ColumnElement[bool]:
-    """Attempts count once they are handed in; open ones say nothing about the questions yet."""
+def submitted_attempts_join(organisation_id: int) -> sa.ColumnElement[bool]:
+    """Attempts count once they are handed in (open ones say nothing about the questions yet),
+    and only those of the organisation's own people."""
     return sa.and_(
-        QuizAttempt.module_version_id == ModuleVersion.id, QuizAttempt.submitted_at.is_not(None)
+        QuizAttempt.module_version_id == ModuleVersion.id,
+        QuizAttempt.submitted_at.is_not(None),
+        QuizAttempt.user_id.in_(sa.select(User.id).where(User.organisation_id == organisation_id)),
     )
 
 
@@ -71,7 +74,7 @@ def module_overview(organisation_id: int) -> list[ModuleSummary]:
             sa.func.coalesce(sa.func.sum(sa.case((QuizAttempt.passed, 1), else_=0)), 0),
         )
         .join(ModuleVersion.module)
-        .outerjoin(QuizAttempt, submitted_attempts_join())
+        .outerjoin(QuizAttempt, submitted_attempts_join(organisation_id))
         .where(ModuleVersion.is_current, Module.visible_to(organisation_id))
         .group_by(
             Module.id,

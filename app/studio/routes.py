@@ -12,11 +12,13 @@ from flask_login import current_user
 
 from app.auth.decorators import roles_required
 from app.content.catalogue import lesson_neighbours, lesson_titles
+from app.content.messages import localised
 from app.content.preview import preview_text
 from app.i18n import current_language
 from app.models import ModuleVersion, Role
 from app.studio import queries
 from app.studio.forms import LANGUAGE_LABELS, PreviewForm
+from app.studio.item_analysis import MIN_ATTEMPTS, TOO_EASY_ABOVE, TOO_HARD_BELOW
 from app.studio.item_statistics import REVIEW_BELOW_PERCENT, version_statistics
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -106,6 +108,7 @@ def preview() -> tuple[str, int] | str:
         )
         return render_template("studio/preview.html", form=form, result=None), 400
     result = preview_text(form.text.data, context)
+    result.problems = [localised(problem, current_language()) for problem in result.problems]
     return render_template("studio/preview.html", form=form, result=result)
 
 
@@ -130,8 +133,11 @@ def statistics(slug: str) -> str:
         language_labels=LANGUAGE_LABELS,
         question_types=QUESTION_TYPE_LABELS,
         review_below=REVIEW_BELOW_PERCENT,
+        min_attempts=MIN_ATTEMPTS,
+        too_easy_above=TOO_EASY_ABOVE,
+        too_hard_below=TOO_HARD_BELOW,
     )
 
 
 def _statistics_of(version: ModuleVersion):
-    return version_statistics(version) if version.has_quiz else None
+    return version_statistics(version, current_user.organisation_id) if version.has_quiz else None
