@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         draft_routes,
         review_routes,
     )
+    from app.studio.feedback_routes import bp as feedback_bp
     from app.studio.routes import bp as studio_bp
 
     for blueprint in (
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         evidence_bp,
         admin_bp,
         studio_bp,
+        feedback_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

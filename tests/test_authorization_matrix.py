@@ -226,6 +226,13 @@ ROUTES = {
         trainer_admin(),
         None,
     ),
+    "feedback.give": (
+        "POST",
+        "/modules/proef/01-wat-is-een-model/duidelijk",
+        signed_in(302),
+        {"clear": "ja", "comment": ""},
+    ),
+    "feedback.module_feedback": ("GET", "/studio/modules/proef/reacties", trainer_admin(), None),
     # Last: it ends the session the other requests run in.
     "auth.logout": ("POST", "/logout", same(302), {}),
 }

@@ -207,3 +207,15 @@ class ImportForm(FlaskForm):
         _l("ZIP-bestand van een module"),
         validators=[FileRequired(_l("Kies een ZIP-bestand."))],
     )
+
+
+class LessonFeedbackForm(FlaskForm):
+    clear = RadioField(
+        _l("Was deze les duidelijk?"),
+        choices=[SelectChoice("ja", _l("Ja")), SelectChoice("nee", _l("Nee"))],
+        validators=[InputRequired(_l("Kies ja of nee."))],
+    )
+    comment = TextAreaField(
+        _l("Wat kan beter? (mag leeg; je naam zien de trainers niet)"),
+        validators=[Length(max=2000)],
+    )
