@@ -50,8 +50,11 @@ from flask import Flask  # noqa: E402
 from app import create_app  # noqa: E402
 from app.content.loader import Loader  # noqa: E402
 from app.content.publish import sync  # noqa: E402
-from app.demo import generate  # noqa: E402
-from app.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET  # noqa: E402
+from app.demo import (  # noqa: E402
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    generate,  # noqa: E402
+)
 from app.extensions import db  # noqa: E402
 from app.models import Certificate, HrScope, OrgUnit, User  # noqa: E402
 from config import TestingConfig, _database_url  # noqa: E402

@@ -197,6 +197,17 @@ class Auth:
             return self.second_step(next_code(user_id))
         return response
 
+    def enrol_second_factor(self):
+        """Enrols an app on the page a person whose role needs one is sent to after their
+        password: reads the key off the page and answers with its current code, as a person
+        with an authenticator app does. Returns the response (the recovery codes)."""
+        path = "/login/tweestapsverificatie"
+        page = self.client.get(path).get_data(as_text=True)
+        secret = re.search(r'<code class="secret" lang="en">([A-Z2-7 ]+)</code>', page).group(1)
+        code = pyotp.TOTP(secret.replace(" ", "")).now()
+        token = csrf_token(self.client, path)
+        return self.client.post(path, data={"code": code, "csrf_token": token})
+
     def second_step(self, code: str):
         token = csrf_token(self.client, "/login/code")
         return self.client.post("/login/code", data={"code": code, "csrf_token": token})

@@ -18,14 +18,14 @@ class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         validators=[
-            DataRequired(_l("Vul uw e-mailadres in.")),
+            DataRequired(_l("Vul je e-mailadres in.")),
             Email(_l("Dit is geen e-mailadres.")),
         ],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=1000)],
+        validators=[DataRequired(_l("Vul je wachtwoord in.")), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Inloggen"))
@@ -39,7 +39,7 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         validators=[
-            DataRequired(_l("Vul uw e-mailadres in.")),
+            DataRequired(_l("Vul je e-mailadres in.")),
             Email(_l("Dit is geen e-mailadres.")),
         ],
         render_kw={"autocomplete": "username"},

@@ -90,7 +90,7 @@ def logout() -> Response:
         db.session.commit()
         logout_user()
         session.clear()
-        flash(_("U bent uitgelogd."), "info")
+        flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -110,7 +110,7 @@ def forgot_password() -> str | Response:
         # The same answer whether or not the address is known: it must not reveal accounts.
         flash(
             _(
-                "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een "
+                "Als dit e-mailadres bij ons bekend is, krijg je binnen enkele minuten een "
                 "e-mail met een link om een nieuw wachtwoord te kiezen."
             ),
             "info",
@@ -128,6 +128,6 @@ def reset_password(token: str) -> str | Response:
     if form.validate_on_submit():
         password_reset.set_password(user, form.password.data)
         db.session.commit()
-        flash(_("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord."), "success")
+        flash(_("Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

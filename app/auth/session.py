@@ -62,7 +62,7 @@ def enforce_timeouts() -> Response | None:
     if idle or expired:
         logout_user()
         session.clear()
-        flash(_("U bent uitgelogd omdat u een tijd niet actief was. Log opnieuw in."), "info")
+        flash(_("Je bent uitgelogd omdat je een tijd niet actief was. Log opnieuw in."), "info")
         return redirect(
             url_for("auth.login", next=request.full_path if request.method == "GET" else None)
         )

@@ -7,8 +7,8 @@ import pyotp
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.demo import generate
-from app.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_data
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, generate
+from app.demo.seed import DEMO_ACCOUNTS, load_demo_data
 from app.extensions import db
 
 demo_cli = click.Group("demo", help="Demo data for development.")

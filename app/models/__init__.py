@@ -17,6 +17,7 @@ from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
+from app.models.studio import DraftReview, DraftStatus, LessonFeedback, ModuleDraft
 from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
@@ -30,13 +31,17 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "Completion",
+    "DraftReview",
+    "DraftStatus",
     "FigureSnapshot",
     "HrScope",
     "IdentityProvider",
     "LearningPath",
     "Lesson",
+    "LessonFeedback",
     "LessonRead",
     "Module",
+    "ModuleDraft",
     "ModuleProgress",
     "ModuleVersion",
     "OrgUnit",

@@ -4,7 +4,7 @@ Existing audit entries get their chain hashes here, oldest first, so `flask audi
 holds from the start.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 08:30:00.000000
 
 """
@@ -18,7 +18,7 @@ from app.core.audit_chain import entry_hash
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
