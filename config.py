@@ -100,6 +100,8 @@ class Config:
     HR_FIGURES_MAX_AGE = int(os.environ.get("HR_FIGURES_MAX_AGE", str(10 * 60)))
     #: Public certificate verification, per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    #: argon2id cost (a profile of argon2.profiles): RFC 9106's low-memory choice, 64 MiB.
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # noqa: S105 - a cost profile, not a password
 
 
 class DevelopmentConfig(Config):
@@ -115,6 +117,9 @@ class TestingConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     WTF_CSRF_ENABLED = True
     LOAD_DEMO_DATA = False
+    #: Hashing at production cost took about 60 % of the suite's time; tests of the production
+    #: cost set it back (tests/auth/test_password_cost.py).
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # noqa: S105 - a cost profile, not a password
 
 
 class ProductionConfig(Config):

@@ -3,9 +3,12 @@
 The choice is kept on the account, or in the session when nobody is signed in.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from babel.support import Translations
 from flask import Flask, current_app, g, session
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -43,6 +46,20 @@ def request_translations() -> Translations:
     if translations is None:
         translations = g._translations = get_translations()
     return translations
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Everything translated inside speaks `language`, whatever the request's: for an e-mail to
+    someone else, or a document in the language it is asked for."""
+    saved = g.pop("_translations", None)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        g.pop("_translations", None)
+        if saved is not None:
+            g._translations = saved
 
 
 def init_babel(app: Flask) -> None:

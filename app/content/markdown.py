@@ -15,9 +15,12 @@ from functools import cache
 
 import markdown
 import nh3
+from flask_babel import pgettext
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from app.i18n import in_language
 
 ALLOWED_TAGS = {
     "a",
@@ -75,10 +78,8 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-CALLOUT_TITLES = {
-    "nl": {"let-op": "Let op", "voorbeeld": "Voorbeeld", "praktijk": "In de praktijk"},
-    "en": {"let-op": "Watch out", "voorbeeld": "Example", "praktijk": "In practice"},
-}
+#: The kinds of callout box and their titles, translated into the module's language when rendered.
+CALLOUT_KINDS = ("let-op", "voorbeeld", "praktijk")
 _local = threading.local()
 GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
 RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
@@ -229,8 +230,13 @@ class ContentExtension(Extension):
 
 @cache
 def _callout_types(language: str) -> list[dict[str, str]]:
-    titles = CALLOUT_TITLES.get(language, CALLOUT_TITLES["nl"])
-    return [{"name": name, "class": name, "title": title} for name, title in titles.items()]
+    with in_language(language):
+        titles = {
+            "let-op": pgettext("callout", "Let op"),
+            "voorbeeld": pgettext("callout", "Voorbeeld"),
+            "praktijk": pgettext("callout", "In de praktijk"),
+        }
+    return [{"name": name, "class": name, "title": titles[name]} for name in CALLOUT_KINDS]
 
 
 def _converter(language: str) -> tuple[markdown.Markdown, ContentExtension]:

@@ -6,6 +6,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import API_PREFIX, json_error
 from app.extensions import db, login_manager
 from app.i18n import N_
 
@@ -91,10 +92,18 @@ def database_unavailable(error: Exception):
     return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+def _headers_of(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error itself says besides its body, such as Allow on a 405 (RFC 9110)."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        if request.path.startswith(API_PREFIX):  # routing failed before the API's own handler
+            return json_error(error)
+        response, status = render_error(error.code or 500)
+        return response, status, _headers_of(error)
 
     @app.errorhandler(sa.exc.SQLAlchemyError)
     @app.errorhandler(OverflowError)
