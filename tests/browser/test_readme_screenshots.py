@@ -38,6 +38,7 @@ def sign_in(page, email: str) -> None:
 
 def shoot(page, name: str, size: dict) -> None:
     page.set_viewport_size(size)
+    page.evaluate("document.fonts.ready.then(() => true)")  # the bundled fonts, not fallbacks
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=size is PHONE)
 
