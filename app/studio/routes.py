@@ -38,6 +38,7 @@ def index() -> str:
     return render_template(
         "studio/index.html",
         modules=queries.module_overview(current_user.organisation_id),
+        drafts=queries.drafts_of(current_user.organisation_id),
         language=current_language(),
     )
 

@@ -281,3 +281,14 @@ def test_a_shared_module_is_read_only_in_the_studio_and_says_why(app, make, cont
     page = trainer.client.get("/studio/modules/proef").get_data(as_text=True)
     assert "gedeelde cursus" in page and "flask content sync" in page
     assert "Bewerken" not in page
+
+
+def test_the_studio_lists_the_organisations_drafts_with_their_status(app, make, written):
+    trainer, draft = written
+    page = trainer.client.get("/studio").get_data(as_text=True)
+    assert f'href="/studio/concepten/{draft.id}"' in page and "concept" in page
+    other = make.organisation("gemeente-b", "Gemeente B")
+    stranger = signed_in(app, make.user(Role.TRAINER, organisation=other))
+    assert f"/studio/concepten/{draft.id}" not in stranger.client.get("/studio").get_data(
+        as_text=True
+    )
