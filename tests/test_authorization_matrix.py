@@ -182,6 +182,7 @@ ROUTES = {
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
     "studio.new_module": ("POST", "/studio/nieuw", trainer_admin(400), {"title": ""}),
     "studio.import_module": ("GET", "/studio/importeren", trainer_admin(), None),
+    "studio.new_path": ("GET", "/studio/leerroutes/nieuw", trainer_admin(), None),
     "studio.edit_draft": ("GET", "/studio/concepten/{draft}", own_organisation(), None),
     "studio.add_lesson": (
         "POST",

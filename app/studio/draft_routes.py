@@ -1,5 +1,6 @@
 """The studio's writing pages: a new module, editing a draft, its lessons and images, ZIP export
-and import. Every draft belongs to one organisation; another organisation's draft is a 404."""
+and import, and an organisation's own learning path. Every draft belongs to one organisation;
+another organisation's draft is a 404."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.decorators import roles_required
 from app.content.messages import translated
 from app.extensions import db
 from app.i18n import current_language
 from app.models import DraftStatus, ModuleDraft
-from app.studio import draft_files, drafts, images
+from app.studio import draft_files, drafts, images, paths, queries
 from app.studio.draft_files import MODULE_PART, QUIZ_PART, check_draft
 from app.studio.forms import (
     AddLessonForm,
@@ -23,6 +25,7 @@ from app.studio.forms import (
     ImportForm,
     MoveLessonForm,
     NewModuleForm,
+    PathForm,
 )
 from app.studio.review import may_review, visible_slugs
 from app.studio.routes import STUDIO_ROLES, bp
@@ -257,3 +260,36 @@ def import_module() -> str | BaseResponse | tuple[str, int]:
     db.session.commit()
     flash(_("De module is geïmporteerd als concept."), "success")
     return redirect(url_for("studio.edit_draft", draft_id=draft.id))
+
+
+@bp.route("/leerroutes/nieuw", methods=["GET", "POST"])
+@roles_required(*STUDIO_ROLES)
+def new_path() -> str | BaseResponse | tuple[str, int]:
+    """An organisation's own learning path, from shared and own modules; HR assigns it."""
+    form = PathForm()
+    form.modules.choices = [
+        SelectChoice(slug, title)
+        for slug, title in queries.module_choices(current_language(), current_user.organisation_id)
+    ]
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        fields = paths.PathFields(
+            slug=drafts.slugify(form.title.data),
+            title=form.title.data.strip(),
+            language=form.language.data,
+            description=form.description.data or "",
+            module_slugs=form.modules.data,
+            deadline_days=form.deadline_days.data,
+            validity_months=form.validity_months.data,
+        )
+        try:
+            paths.create_path(current_user, fields)
+        except paths.PathRefused:
+            form.title.errors.append(_("Er is al een leerroute met deze naam: kies een andere."))
+        else:
+            db.session.commit()
+            flash(_("De leerroute is gemaakt. HR kan hem nu toewijzen."), "success")
+            return redirect(url_for("studio.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("studio/new_path.html", form=form), status

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEvent, Module, ModuleDraft, Role
+from app.models import Assignment, AuditEvent, LearningPath, Module, ModuleDraft, Role
 from tests.conftest import Auth
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -292,3 +292,63 @@ def test_the_studio_lists_the_organisations_drafts_with_their_status(app, make, 
     assert f"/studio/concepten/{draft.id}" not in stranger.client.get("/studio").get_data(
         as_text=True
     )
+
+
+def test_an_own_learning_path_mixes_shared_and_own_modules_and_only_its_hr_assigns_it(
+    app, make, written, content
+):
+    published(app, make, written)
+    trainer, _ = written
+    response = trainer.post(
+        "/studio/leerroutes/nieuw",
+        {
+            "title": "Onze AI-route",
+            "language": "nl",
+            "modules": ["proef", "eigen-ai"],
+            "deadline_days": "30",
+            "validity_months": "12",
+        },
+    )
+    assert response.status_code == 302
+    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "onze-ai-route"))
+    assert path.module_slugs == ["proef", "eigen-ai"]
+    assert "studio.path.create" in set(db.session.scalars(sa.select(AuditEvent.action)))
+
+    hr = signed_in(app, make.user(Role.HR, Role.ADMIN))
+    assert "Onze AI-route" in hr.client.get("/hr/toewijzingen").get_data(as_text=True)
+    hr.post("/hr/toewijzingen", {"path_id": str(path.id), "unit_id": "0", "deadline_days": "30"})
+    assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) >= 1
+
+    other = make.organisation("gemeente-b", "Gemeente B")
+    their_hr = signed_in(app, make.user(Role.HR, Role.ADMIN, organisation=other))
+    assert "Onze AI-route" not in their_hr.client.get("/hr/toewijzingen").get_data(as_text=True)
+    refused = their_hr.post(
+        "/hr/toewijzingen", {"path_id": str(path.id), "unit_id": "0", "deadline_days": "30"}
+    )
+    assert refused.status_code == 400
+    their_trainer = signed_in(app, make.user(Role.TRAINER, organisation=other))
+    sneaky = their_trainer.post(
+        "/studio/leerroutes/nieuw",
+        {
+            "title": "Lenen",
+            "language": "nl",
+            "modules": ["eigen-ai"],
+            "deadline_days": "30",
+            "validity_months": "12",
+        },
+    )
+    assert sneaky.status_code == 400  # another organisation's module is no choice
+
+
+def test_files_cannot_publish_over_an_organisations_own_module(
+    app, make, written, runner, tmp_path
+):
+    published(app, make, written)
+    trainer, draft = written
+    archive = trainer.client.get(f"/studio/concepten/{draft.id}/export.zip").data
+    zipfile.ZipFile(io.BytesIO(archive)).extractall(tmp_path)
+    validated = runner.invoke(args=["content", "validate", str(tmp_path)])
+    assert validated.exit_code == 0, validated.output  # the published export validates unchanged
+    result = runner.invoke(args=["content", "sync", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "belongs to an organisation's own module" in result.output
