@@ -352,3 +352,29 @@ def test_files_cannot_publish_over_an_organisations_own_module(
     result = runner.invoke(args=["content", "sync", str(tmp_path)])
     assert result.exit_code == 1
     assert "belongs to an organisation's own module" in result.output
+
+
+def test_any_two_versions_can_be_compared_in_words(app, make, written):
+    """A second version (a minor change to the lesson) and the page comparing it with the first."""
+    published(app, make, written)
+    trainer, draft = written
+    draft = draft_of()
+    changed = draft.lessons[0]["text"].replace("volgende woord", "volgende woord of zin")
+    trainer.post(f"/studio/concepten/{draft.id}", form_of(draft, **{"lessons-0": changed}))
+    draft = draft_of()
+    trainer.post(
+        f"/studio/concepten/{draft.id}/insturen",
+        {"revision": draft.revision, "bump": "major", "change_note": "Zin erbij."},
+    )
+    draft = draft_of()
+    colleague = signed_in(app, make.user(Role.TRAINER))
+    colleague.post(
+        f"/studio/concepten/{draft.id}/besluit", {"revision": draft.revision, "decision": "approve"}
+    )
+    module_page = trainer.client.get("/studio/modules/eigen-ai").get_data(as_text=True)
+    assert 'name="van"' in module_page and "2.0.0" in module_page
+    page = trainer.client.get("/studio/modules/eigen-ai/nl/verschil?van=1.0.0&naar=2.0.0")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<ins><span class="visually-hidden">[toegevoegd: </span> of zin' in text
+    assert "Zin erbij." in text
