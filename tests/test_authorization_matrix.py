@@ -202,6 +202,18 @@ ROUTES = {
         own_organisation(302),
         {"revision": "1"},
     ),
+    "studio.draft_preview": (
+        "GET",
+        "/studio/concepten/{draft}/voorbeeld/1",
+        own_organisation(200),
+        None,
+    ),
+    "studio.draft_asset": (
+        "GET",
+        "/studio/concepten/{draft}/bestanden/plaatje.png",
+        own_organisation(200),
+        None,
+    ),
     "studio.export_draft": (
         "GET",
         "/studio/concepten/{draft}/export.zip",
@@ -284,9 +296,9 @@ def world(make, content, app):
         slug="eigen",
         language="nl",
         module_text="---\nslug: eigen\n---\n",
-        lessons=[],
+        lessons=[{"slug": "les", "text": "# Les\n\nTekst.\n"}],
         quiz_text="",
-        assets={},
+        assets={"plaatje.png": "iVBORw0KGgo="},
     )
     db.session.add(draft)
     db.session.commit()

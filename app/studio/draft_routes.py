@@ -4,6 +4,9 @@ another organisation's draft is a 404."""
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -293,3 +296,42 @@ def new_path() -> str | BaseResponse | tuple[str, int]:
             return redirect(url_for("studio.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("studio/new_path.html", form=form), status
+
+
+@bp.route("/concepten/<int:draft_id>/voorbeeld/<int:position>")
+@roles_required(*STUDIO_ROLES)
+def draft_preview(draft_id: int, position: int) -> str:
+    """A lesson of the draft rendered as the learner will see it, before it is published."""
+    draft = own_draft(draft_id)
+    checked = check_draft(draft, visible_slugs(draft.organisation_id))
+    lessons = checked.parsed.lessons if checked.parsed else []
+    lesson = next((item for item in lessons if item.position == position), None)
+    if lesson is None:
+        abort(404)
+    # The renderer points images at the published files; a draft's are served from the draft.
+    asset_base = f"/bestanden/{checked.parsed.content_hash}/"
+    html = lesson.html.replace(
+        asset_base, url_for("studio.draft_asset", draft_id=draft.id, name="")
+    )
+    return render_template(
+        "studio/draft_preview.html",
+        draft=draft,
+        lesson=lesson,
+        html=html,
+        lessons=lessons,
+        glossary_html=checked.parsed.glossary_html if "glossary-term" in html else "",
+    )
+
+
+@bp.route("/concepten/<int:draft_id>/bestanden/<name>")
+@roles_required(*STUDIO_ROLES)
+def draft_asset(draft_id: int, name: str) -> Response:
+    draft = own_draft(draft_id)
+    data = (draft.assets or {}).get(name)
+    if data is None:
+        abort(404)
+    return Response(
+        base64.b64decode(data),
+        mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        headers={"Cache-Control": "private, no-cache"},
+    )

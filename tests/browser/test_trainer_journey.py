@@ -246,6 +246,11 @@ def test_a_trainer_writes_a_module_a_colleague_approves_it_and_only_its_learners
     tab_to(page, lambda e: e["text"] == "Opslaan", limit=120)
     press_and_follow(page, "Enter")
     assert "Geen problemen gevonden." in page.inner_text("main")
+    follow_link(page, "Voorbeeld van les 1 (opgeslagen versie)")
+    image = page.locator("img[alt='Schema van een chatbot']")
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # served from the draft
+    assert_accessible(page, "voorbeeld van het concept")
+    page.go_back()
 
     follow_link(page, "Insturen voor beoordeling")
     assert_accessible(page, "insturen")
@@ -271,8 +276,17 @@ def test_a_trainer_writes_a_module_a_colleague_approves_it_and_only_its_learners
     tab_to(page, lambda e: e["text"] == "Goedkeuren en publiceren")
     press_and_follow(page, "Enter")
     assert "gepubliceerd als versie 1.0.0" in page.inner_text("main")
-    page.goto("/studio/modules/chatbots")
-    assert_accessible(page, "eigen module in de studio")
+    for path in (
+        "/studio/modules/chatbots",
+        "/studio/modules/chatbots/nl/verschil?van=1.0.0&naar=1.0.0",
+        "/studio/modules/chatbots/statistieken",
+        "/studio/modules/chatbots/reacties",
+        "/studio/importeren",
+        "/studio/leerroutes/nieuw",
+        "/studio",
+    ):
+        page.goto(path)
+        assert_accessible(page, path)
     page.context.close()
 
     page = new_phone_page(browser, live_server)

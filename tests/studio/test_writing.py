@@ -378,3 +378,13 @@ def test_any_two_versions_can_be_compared_in_words(app, make, written):
     assert page.status_code == 200
     assert '<ins><span class="visually-hidden">[toegevoegd: </span> of zin' in text
     assert "Zin erbij." in text
+
+
+def test_a_draft_lesson_is_previewed_with_its_image_before_publication(app, written):
+    trainer, draft = written
+    page = trainer.client.get(f"/studio/concepten/{draft.id}/voorbeeld/1").get_data(as_text=True)
+    assert "Een chatbot voorspelt het volgende woord." in page
+    source = f"/studio/concepten/{draft.id}/bestanden/schema-1.png"
+    assert f'src="{source}"' in page
+    image = trainer.client.get(source)
+    assert image.mimetype == "image/png" and image.data == PNG
