@@ -239,6 +239,11 @@ def test_a_trainer_writes_a_module_a_colleague_approves_it_and_only_its_learners
     tab_to(page, lambda e: e["text"].startswith("Les 1, regel 5"))
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "lessons-0"  # the summary leads to the lesson's text
+    selected = page.evaluate(
+        "() => { const t = document.activeElement;"
+        " return t.value.substring(t.selectionStart, t.selectionEnd); }"
+    )
+    assert selected == "Een [[modell]] weet niet wat waar is."  # and selects line 5
     page.keyboard.press("Control+A")
     page.keyboard.insert_text(
         JOURNEY_LESSON.replace("[[modell]]", "model").replace("schema.png", "schema-chatbot.png")

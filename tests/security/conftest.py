@@ -28,6 +28,7 @@ from app.models import (
     HrScope,
     ImportBatch,
     LearningPath,
+    ModuleDraft,
     QuizAttempt,
     Role,
 )
@@ -156,6 +157,16 @@ def build_world(app: Flask) -> dict:
                 job_roles=["jurist"],
                 register_url="https://algoritmes.overheid.nl/nl/algoritme/voorbeeld",
             ),
+            # A studio draft with a problem (an unknown term), so its page shows the summary.
+            ModuleDraft(
+                organisation_id=organisation.id,
+                slug="eigen",
+                language="nl",
+                module_text="---\nslug: eigen\n---\n",
+                lessons=[{"slug": "les", "text": "# Les\n\nEen [[term]].\n"}],
+                quiz_text="",
+                assets={},
+            ),
             ImportBatch(
                 organisation_id=organisation.id,
                 filename="export.csv",
@@ -219,6 +230,7 @@ def seeds(world: dict, extra: list[str]) -> list[str]:
         "token": db.session.scalar(sa.select(ApiToken.id)),
         "system": db.session.scalar(sa.select(AiSystem.id)),
         "attempt": db.session.scalar(sa.select(QuizAttempt.id)),
+        "draft": db.session.scalar(sa.select(ModuleDraft.id)),
     }
     urls = [url.format(**ids) for method, url, _, _ in ROUTES.values() if method == "GET"]
     errors = ["/bestaat-niet", "/logout", "/wachtwoord-herstellen/verlopen", "/modules/geen"]
