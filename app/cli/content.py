@@ -25,6 +25,9 @@ SUMMARY = {
     },
 }
 
+#: How a warning (a quiz cue: app/content/cues.py) is marked; it does not make validation fail.
+WARNING = {"en": "warning", "nl": "waarschuwing"}
+
 content_cli = click.Group("content", help="Validate, sync and export course content.")
 
 
@@ -38,7 +41,12 @@ def _load(paths: tuple[str, ...]) -> tuple[list[ContentSet], list[Path]]:
 
 
 def _database_ready() -> bool:
-    return sa.inspect(db.engine).has_table("module_versions")
+    """Whether published versions can be compared with: a trainer may validate files on a
+    machine with no database (no instance/ folder yet), and the files alone still get checked."""
+    try:
+        return sa.inspect(db.engine).has_table("module_versions")
+    except sa.exc.OperationalError:
+        return False
 
 
 def _in_targets(problem: Problem, targets: list[Path]) -> bool:
@@ -67,6 +75,10 @@ def validate_command(lang: str, paths: tuple[str, ...]) -> None:
     problems = sorted({p for p in problems if _in_targets(p, targets)})
     for problem in problems:
         click.echo(str(localised(problem, lang)))
+    warnings = sorted({w for c in sets for w in c.all_warnings() if _in_targets(w, targets)})
+    for warning in warnings:
+        shown = localised(warning, lang)
+        click.echo(f"{shown.path}:{shown.line}: {WARNING[lang]}: {shown.message}")
     modules = sum(len(content.modules) for content in sets)
     if problems:
         click.echo(SUMMARY[lang]["problems"].format(n=len(problems)), err=True)

@@ -126,6 +126,12 @@ class ContentSet:
             found += path.problems
         return sorted(set(found))
 
+    def all_warnings(self) -> list[Problem]:
+        """What an examiner would point out but that blocks nothing (quiz cues)."""
+        return sorted(
+            {w for module in self.modules.values() if module.quiz for w in module.quiz.warnings}
+        )
+
 
 def read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
     """The file as text, or None with a problem when it is too big or not UTF-8."""

@@ -290,6 +290,29 @@ DUTCH: list[tuple[str, str]] = [
         r"in the studio: .*",
         'slug "{slug}" is van een eigen module van een organisatie in de studio: kies een andere',
     ),
+    # quiz cues: warnings (app/content/cues.py)
+    (
+        r"the right option is (?P<ratio>[\d.]+) times as long as the longest wrong one: .*",
+        "het goede antwoord is {ratio} keer zo lang als het langste foute: wie gokt, kiest het "
+        "zonder te lezen; maak de antwoorden ongeveer even lang",
+    ),
+    (
+        r"in (?P<n>\d+) of (?P<total>\d+) single-choice questions the right option is the "
+        r"longest: .*",
+        "in {n} van de {total} meerkeuzevragen is het goede antwoord het langste: wie steeds het "
+        "langste kiest, haalt de toets; wissel af welk antwoord het langste is",
+    ),
+    (
+        r'(?P<n>\d+) of (?P<total>\d+) true/false statements are "(?P<word>[^"]*)": .*',
+        '{n} van de {total} stellingen zijn "{word}": wie steeds het andere antwoord geeft, '
+        "haalt de toets; zorg voor evenveel ware als onware stellingen",
+    ),
+    (
+        r"(?P<n>\d+) wrong options use absolute words \((?P<words>[^)]*)\) and no right option "
+        r"does: .*",
+        "{n} foute antwoorden gebruiken stellige woorden ({words}) en geen enkel goed antwoord "
+        "doet dat: wie gokt, slaat die over; gebruik ze ook in goede antwoorden, of herschrijf",
+    ),
 ]
 
 _COMPILED = [(re.compile(f"^{pattern}$", re.DOTALL), dutch) for pattern, dutch in DUTCH]

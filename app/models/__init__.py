@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from app.models.api import ApiToken
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
 from app.models.evidence import AiSystem
@@ -13,6 +13,7 @@ from app.models.hr import (
     UserJobRole,
 )
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
+from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
@@ -26,6 +27,7 @@ __all__ = [
     "AssignmentRule",
     "ImportBatch",
     "UserJobRole",
+    "AuditChainHead",
     "AuditEvent",
     "Certificate",
     "Completion",
@@ -46,8 +48,10 @@ __all__ = [
     "Organisation",
     "QuizAnswer",
     "QuizAttempt",
+    "RecoveryCode",
     "ReminderSent",
     "Role",
     "RoleGrant",
+    "TotpCredential",
     "User",
 ]

@@ -175,6 +175,17 @@ def build_world(app: Flask) -> dict:
         ]
     )
     tokens.create_token(organisation, "HR-systeem", actor=admin)
+    db.session.add(
+        ModuleDraft(
+            organisation_id=organisation.id,
+            slug="eigen",
+            language="nl",
+            module_text="---\nslug: eigen\n---\n",
+            lessons=[],
+            quiz_text="",
+            assets={},
+        )
+    )
     db.session.commit()
     revoked = issuing.issue_for_path(learner, path)
     issuing.revoke(revoked, "Ten onrechte uitgereikt", admin)
