@@ -157,16 +157,6 @@ def build_world(app: Flask) -> dict:
                 job_roles=["jurist"],
                 register_url="https://algoritmes.overheid.nl/nl/algoritme/voorbeeld",
             ),
-            # A studio draft with a problem (an unknown term), so its page shows the summary.
-            ModuleDraft(
-                organisation_id=organisation.id,
-                slug="eigen",
-                language="nl",
-                module_text="---\nslug: eigen\n---\n",
-                lessons=[{"slug": "les", "text": "# Les\n\nEen [[term]].\n"}],
-                quiz_text="",
-                assets={},
-            ),
             ImportBatch(
                 organisation_id=organisation.id,
                 filename="export.csv",
@@ -181,7 +171,9 @@ def build_world(app: Flask) -> dict:
             slug="eigen",
             language="nl",
             module_text="---\nslug: eigen\n---\n",
-            lessons=[],
+            # A lesson with a problem (an unknown term): its page shows the summary, and the
+            # draft's lesson preview has something to show.
+            lessons=[{"slug": "les", "text": "# Les\n\nEen [[term]].\n"}],
             quiz_text="",
             assets={},
         )
