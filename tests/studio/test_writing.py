@@ -388,3 +388,19 @@ def test_a_draft_lesson_is_previewed_with_its_image_before_publication(app, writ
     assert f'src="{source}"' in page
     image = trainer.client.get(source)
     assert image.mimetype == "image/png" and image.data == PNG
+
+
+def test_a_draft_may_name_a_published_module_as_prerequisite_and_link_to_it(app, written, content):
+    trainer, draft = written
+    module_text = draft.module_text.replace("reviewed:", "prerequisites:\n- proef\nreviewed:")
+    lesson = draft.lessons[0]["text"] + "\nZie ook [de proefmodule](module:proef).\n"
+    trainer.post(
+        f"/studio/concepten/{draft.id}",
+        form_of(draft, module_text=module_text, **{"lessons-0": lesson}),
+    )
+    page = trainer.client.get(f"/studio/concepten/{draft.id}").get_data(as_text=True)
+    assert "Geen problemen gevonden." in page
+    missing = module_text.replace("- proef", "- bestaat-niet")
+    trainer.post(f"/studio/concepten/{draft.id}", form_of(draft_of(), module_text=missing))
+    page = trainer.client.get(f"/studio/concepten/{draft.id}").get_data(as_text=True)
+    assert "voorkennis &#34;bestaat-niet&#34; is geen module" in page
