@@ -145,6 +145,8 @@ def _draft_page(draft: ModuleDraft, form: DraftForm, conflict: Exception | None 
         problem_count=sum(len(found) for found in problems.values()),
         part_ids={MODULE_PART: form.module_text.id, QUIZ_PART: form.quiz_text.id},
         conflict=conflict,
+        # Sent for review meanwhile: nothing may change under the reviewer's eyes.
+        in_review=isinstance(conflict, drafts.NotEditable),
         editable=draft.status != DraftStatus.IN_REVIEW and conflict is None,
         add_form=AddLessonForm(formdata=None, revision=draft.revision),
         move_form=MoveLessonForm(formdata=None, revision=draft.revision),

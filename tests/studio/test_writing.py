@@ -404,3 +404,16 @@ def test_a_draft_may_name_a_published_module_as_prerequisite_and_link_to_it(app,
     trainer.post(f"/studio/concepten/{draft.id}", form_of(draft_of(), module_text=missing))
     page = trainer.client.get(f"/studio/concepten/{draft.id}").get_data(as_text=True)
     assert "voorkennis &#34;bestaat-niet&#34; is geen module" in page
+
+
+def test_a_draft_in_review_does_not_change_and_the_writer_is_told_why(app, written):
+    trainer, draft = written
+    open_form = form_of(draft, quiz_text="veranderd")
+    trainer.post(
+        f"/studio/concepten/{draft.id}/insturen",
+        {"revision": draft.revision, "bump": "minor", "change_note": "Klaar."},
+    )
+    response = trainer.post(f"/studio/concepten/{draft.id}", open_form)
+    assert response.status_code == 409
+    assert "ingestuurd voor beoordeling" in response.get_data(as_text=True)
+    assert draft_of().quiz_text == QUIZ
