@@ -199,6 +199,7 @@ ROUTES = {
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
     "studio.new_module": ("POST", "/studio/nieuw", trainer_admin(400), {"title": ""}),
     "studio.import_module": ("GET", "/studio/importeren", trainer_admin(), None),
+    "studio.new_path": ("GET", "/studio/leerroutes/nieuw", trainer_admin(), None),
     "studio.edit_draft": ("GET", "/studio/concepten/{draft}", own_organisation(), None),
     "studio.add_lesson": (
         "POST",
@@ -217,6 +218,18 @@ ROUTES = {
         "/studio/concepten/{draft}/afbeeldingen",
         own_organisation(302),
         {"revision": "1"},
+    ),
+    "studio.draft_preview": (
+        "GET",
+        "/studio/concepten/{draft}/voorbeeld/1",
+        own_organisation(200),
+        None,
+    ),
+    "studio.draft_asset": (
+        "GET",
+        "/studio/concepten/{draft}/bestanden/plaatje.png",
+        own_organisation(200),
+        None,
     ),
     "studio.export_draft": (
         "GET",
@@ -300,9 +313,9 @@ def world(make, content, app):
         slug="eigen",
         language="nl",
         module_text="---\nslug: eigen\n---\n",
-        lessons=[],
+        lessons=[{"slug": "les", "text": "# Les\n\nTekst.\n"}],
         quiz_text="",
-        assets={},
+        assets={"plaatje.png": "iVBORw0KGgo="},
     )
     db.session.add(draft)
     db.session.commit()
