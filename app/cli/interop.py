@@ -1,0 +1,89 @@
+"""`flask content import-gift|export-scorm`: course content to and from other learning systems.
+
+They sit on the `content` group (app/cli/content.py) but live here, beside the other interop
+commands, so the trainer's everyday tools stay in one short file.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.cli.content import content_cli
+from app.content.frontmatter import parse_document
+from app.interop import gift
+
+
+def _module_objectives(slug: str, language: str) -> set[str]:
+    path = Path(current_app.config["CONTENT_DIR"]) / "modules" / slug / language / "module.md"
+    if not path.is_file():
+        raise click.BadParameter(
+            f'module "{slug}" has no {language} version ({path} does not exist)',
+            param_hint="--module",
+        )
+    meta = parse_document(str(path), path.read_text(encoding="utf-8")).meta
+    return set(meta.get("objectives") or {})
+
+
+@content_cli.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--module", "slug", required=True, help="The module the quiz belongs to.")
+@click.option("--lang", "language", default="nl", type=click.Choice(["nl", "en"]))
+@click.option("--objective", help="Objective for questions whose GIFT category names none.")
+@click.option("--pass-mark", default=70, type=click.IntRange(1, 100))
+@click.option("--output", type=click.Path(dir_okay=False), help="Default: quizzes/SLUG.LANG.md")
+@click.option("--force", is_flag=True, help="Overwrite an existing quiz file.")
+@with_appcontext
+def import_gift_command(
+    file: str,
+    slug: str,
+    language: str,
+    objective: str | None,
+    pass_mark: int,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Turns a Moodle GIFT file into the module's quiz file and checks it as `validate` does.
+
+    Prints `FILE:line: ...` for every question not imported, `path:line: message` per problem
+    in the quiz written; exits 1 when the quiz has problems to fix.
+    """
+    objectives = _module_objectives(slug, language)
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    target = Path(output) if output else content_dir / "quizzes" / f"{slug}.{language}.md"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists: use --force to overwrite it")
+    parsed = gift.parse_gift(Path(file).read_text(encoding="utf-8-sig"))
+    markdown = gift.to_markdown(
+        parsed,
+        module=slug,
+        language=language,
+        objectives=objectives,
+        objective=objective,
+        pass_mark=pass_mark,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown, encoding="utf-8")
+    for skipped in parsed.skipped:
+        click.echo(f'{file}:{skipped.line}: not imported: {skipped.type} question "{skipped.text}"')
+    for line, note in parsed.notes:
+        click.echo(f"{file}:{line}: note: {note}")
+    problems, warnings = gift.check_quiz(str(target), markdown, objectives)
+    for problem in problems:
+        click.echo(str(problem))
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}")
+    click.echo(
+        f"{len(parsed.questions)} question(s) written to {target}; "
+        f"{len(parsed.skipped)} not imported; {len(problems)} problem(s) to fix.",
+        err=True,
+    )
+    sys.exit(1 if problems else 0)
+
+
+def interop_groups() -> list[click.Group]:
+    """The groups of their own (`flask badges`, `flask xapi`); importing this module has
+    already put the content commands on `flask content`."""
+    return []
