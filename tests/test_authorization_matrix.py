@@ -111,6 +111,18 @@ ROUTES = {
     "certificates.transcript": ("GET", "/mensen/{owner}/overzicht.pdf", owner_hr_admin(), None),
     "certificates.verify": ("GET", "/verify/{code}", same(200), None),
     "certificates.verify_form": ("GET", "/verify", same(200), None),
+    "certificates.download_badge": (
+        "GET",
+        "/certificaten/{certificate}/badge.jwt",
+        owner_hr_admin(),
+        None,
+    ),
+    "certificates.verify_badge": ("POST", "/verify", same(200), {"badge": "not-a-badge"}),
+    "certificates.achievement": ("GET", "/badges/achievements/modules/proef", same(200), None),
+    "certificates.issuer": ("GET", "/badges/issuers/gemeente-a", same(200), None),
+    "certificates.status_list": ("GET", "/badges/issuers/gemeente-a/status/0", same(200), None),
+    "certificates.jwks": ("GET", "/badges/jwks.json", same(200), None),
+    "certificates.badge_key": ("GET", "/badges/keys/unknown", same(404), None),
     "hr.dashboard": ("GET", "/hr/", hr_only(), None),
     "hr.unit": ("GET", "/hr/eenheden/{unit}", hr_only(stranger=404), None),
     "hr.unit_certificates_zip": (

@@ -13,7 +13,8 @@ from flask.cli import with_appcontext
 
 from app.cli.content import content_cli
 from app.content.frontmatter import parse_document
-from app.interop import gift
+from app.extensions import db
+from app.interop import badges, gift
 
 
 def _module_objectives(slug: str, language: str) -> set[str]:
@@ -83,7 +84,32 @@ def import_gift_command(
     sys.exit(1 if problems else 0)
 
 
+badges_cli = click.Group("badges", help="Open Badges 3.0: signing keys and verification.")
+
+
+@badges_cli.command("rotate-key")
+@with_appcontext
+def rotate_key_command() -> None:
+    """Makes a new signing key; the previous one keeps verifying the badges it signed."""
+    key = badges.rotate_key()
+    db.session.commit()
+    click.echo(f"New signing key {key.kid}; earlier keys stay published for verification.")
+
+
+@badges_cli.command("verify")
+@click.argument("file", type=click.File("r"))
+@with_appcontext
+def verify_badge_command(file) -> None:
+    """Checks a badge (a VC-JWT file): signature, expiry and revocation. Exits 1 unless valid."""
+    check = badges.verify_badge(file.read())
+    click.echo(f"{file.name}: {check.status.value}")
+    for key, value in check.summary.items():
+        if value:
+            click.echo(f"  {key}: {value}")
+    sys.exit(0 if check.status is badges.BadgeStatus.VALID else 1)
+
+
 def interop_groups() -> list[click.Group]:
     """The groups of their own (`flask badges`, `flask xapi`); importing this module has
     already put the content commands on `flask content`."""
-    return []
+    return [badges_cli]

@@ -12,6 +12,7 @@ from app.models.hr import (
     ReminderSent,
     UserJobRole,
 )
+from app.models.interop import BadgeSigningKey, LrsConnection, XapiOutboxEntry
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
@@ -26,6 +27,7 @@ __all__ = [
     "ImportBatch",
     "UserJobRole",
     "AuditEvent",
+    "BadgeSigningKey",
     "Certificate",
     "Completion",
     "FigureSnapshot",
@@ -34,6 +36,7 @@ __all__ = [
     "LearningPath",
     "Lesson",
     "LessonRead",
+    "LrsConnection",
     "Module",
     "ModuleProgress",
     "ModuleVersion",
@@ -45,4 +48,5 @@ __all__ = [
     "Role",
     "RoleGrant",
     "User",
+    "XapiOutboxEntry",
 ]
