@@ -4,17 +4,20 @@ They sit on the `content` group (app/cli/content.py) but live here, beside the o
 commands, so the trainer's everyday tools stay in one short file.
 """
 
+import os
 import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
 from app.cli.content import content_cli
 from app.content.frontmatter import parse_document
 from app.extensions import db
-from app.interop import badges, gift
+from app.interop import badges, gift, xapi
+from app.models import Organisation
 
 
 def _module_objectives(slug: str, language: str) -> set[str]:
@@ -109,7 +112,69 @@ def verify_badge_command(file) -> None:
     sys.exit(0 if check.status is badges.BadgeStatus.VALID else 1)
 
 
+xapi_cli = click.Group("xapi", help="xAPI statements to each organisation's learning record store.")
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        raise click.BadParameter(f'no organisation "{slug}"', param_hint="--organisation")
+    return organisation
+
+
+@xapi_cli.command("configure")
+@click.option("--organisation", "slug", required=True)
+@click.option("--endpoint", required=True, help="The LRS's xAPI base URL, e.g. https://lrs/xAPI/")
+@click.option("--username", required=True)
+@click.option(
+    "--password-env",
+    required=True,
+    help="Name of the environment variable holding the password (kept out of shell history).",
+)
+@click.option(
+    "--home-page", required=True, help="The organisation's own site, e.g. https://www.gemeente-x.nl"
+)
+@with_appcontext
+def xapi_configure_command(
+    slug: str, endpoint: str, username: str, password_env: str, home_page: str
+) -> None:
+    """Sends the organisation's completions and quiz results to this LRS from now on."""
+    password = os.environ.get(password_env)
+    if not password:
+        raise click.BadParameter(f"${password_env} is empty", param_hint="--password-env")
+    xapi.configure(
+        _organisation(slug),
+        endpoint=endpoint,
+        username=username,
+        password=password,
+        home_page=home_page,
+    )
+    db.session.commit()
+    click.echo(f"{slug}: statements go to {endpoint}")
+
+
+@xapi_cli.command("disable")
+@click.option("--organisation", "slug", required=True)
+@with_appcontext
+def xapi_disable_command(slug: str) -> None:
+    """Stops recording and sending statements for the organisation."""
+    changed = xapi.disable(_organisation(slug))
+    db.session.commit()
+    click.echo(f"{slug}: {'disabled' if changed else 'had no LRS'}")
+
+
+@xapi_cli.command("deliver")
+@with_appcontext
+def xapi_deliver_command() -> None:
+    """Sends pending statements (from cron, e.g. every minute). Exits 1 when an LRS failed."""
+    result = xapi.deliver()
+    for organisation_id, error in (result.errors or {}).items():
+        click.echo(f"organisation {organisation_id}: {error}", err=True)
+    click.echo(f"{result.sent} sent, {xapi.pending_count()} pending")
+    sys.exit(1 if result.failed else 0)
+
+
 def interop_groups() -> list[click.Group]:
     """The groups of their own (`flask badges`, `flask xapi`); importing this module has
     already put the content commands on `flask content`."""
-    return [badges_cli]
+    return [badges_cli, xapi_cli]
