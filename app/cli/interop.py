@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from app.cli.content import content_cli
 from app.content.frontmatter import parse_document
 from app.extensions import db
-from app.interop import badges, gift, xapi
+from app.interop import badges, gift, scorm, xapi
 from app.models import Organisation
 
 
@@ -85,6 +85,24 @@ def import_gift_command(
         err=True,
     )
     sys.exit(1 if problems else 0)
+
+
+@content_cli.command("export-scorm")
+@click.argument("slug")
+@click.option("--lang", "language", default="nl", type=click.Choice(["nl", "en"]))
+@click.option(
+    "--output", type=click.Path(dir_okay=False), help="Default: SLUG-LANG-VERSION-scorm12.zip"
+)
+@with_appcontext
+def export_scorm_command(slug: str, language: str, output: str | None) -> None:
+    """Writes the published module as a SCORM 1.2 package for another LMS."""
+    try:
+        name, data = scorm.build_package(slug, language)
+    except scorm.NoSuchModule as error:
+        raise click.ClickException(str(error)) from error
+    target = Path(output or name)
+    target.write_bytes(data)
+    click.echo(f"{target}: SCORM 1.2 package, {len(data)} bytes")
 
 
 badges_cli = click.Group("badges", help="Open Badges 3.0: signing keys and verification.")
