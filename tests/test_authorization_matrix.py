@@ -179,6 +179,7 @@ ROUTES = {
         {"text": "# Titel\n\nTekst.", "language": "nl", "module": "proef"},
     ),
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
+    "interop.scorm_package": ("GET", "/studio/modules/proef/scorm.zip", trainer_admin(), None),
     # Last: it ends the session the other requests run in.
     "auth.logout": ("POST", "/logout", same(302), {}),
 }

@@ -3,6 +3,7 @@
 and the status and score reach the LMS through LMSSetValue, LMSCommit and LMSFinish."""
 
 import functools
+import io
 import shutil
 import subprocess
 import tarfile
@@ -171,3 +172,17 @@ def test_a_failed_quiz_reports_failed_with_its_score(browser, lms):  # noqa: F81
     recorded = run_package(browser, lms, right=False)
     assert recorded["status"] == "failed"
     assert float(recorded["score"]) < 70
+
+
+def test_a_trainer_downloads_the_package_from_the_studio(auth, make, content):
+    from app.models import Role
+
+    auth.login(make.user(Role.TRAINER, email="trainer@example.org"))
+    page = auth.client.get("/studio/modules/proef").get_data(as_text=True)
+    assert "/studio/modules/proef/scorm.zip?lang=nl" in page
+    response = auth.client.get("/studio/modules/proef/scorm.zip?lang=en")
+    assert response.mimetype == "application/zip"
+    assert "proef-en-" in response.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert 'lang="en"' in archive.read("index.html").decode()
+    assert auth.client.get("/studio/modules/nope/scorm.zip").status_code == 404
