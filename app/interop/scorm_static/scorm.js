@@ -67,11 +67,20 @@
   }
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest("[data-go]");
-    if (!target) return;
+    var button = event.target.closest("[data-go]");
+    if (button) {
+      event.preventDefault();
+      show(button.getAttribute("data-go") === "next" ? current + 1 : current - 1);
+      return;
+    }
+    // A link inside the package (the contents, a lesson, a term): open the page holding it.
+    var link = event.target.closest('a[href^="#"]');
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    var page = target && target.closest("[data-page]");
+    if (!page) return;
     event.preventDefault();
-    var go = target.getAttribute("data-go");
-    show(go === "next" ? current + 1 : go === "previous" ? current - 1 : parseInt(go, 10));
+    show(pages.indexOf(page));
+    if (target !== page) target.scrollIntoView();
   });
 
   // -- the quiz --------------------------------------------------------------------------------
