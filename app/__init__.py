@@ -65,6 +65,11 @@ def register_blueprints(app: Flask) -> None:
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
     from app.quiz.routes import bp as quiz_bp
+    from app.studio import (  # noqa: F401 - add the writing and review pages to the studio
+        draft_routes,
+        review_routes,
+    )
+    from app.studio.feedback_routes import bp as feedback_bp
     from app.studio.routes import bp as studio_bp
 
     for blueprint in (
@@ -79,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         studio_bp,
         interop_bp,
+        feedback_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

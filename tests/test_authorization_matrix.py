@@ -15,7 +15,16 @@ import sqlalchemy as sa
 from app.api import tokens
 from app.certificates import issuing
 from app.extensions import db
-from app.models import AiSystem, Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
+from app.models import (
+    AiSystem,
+    Assignment,
+    HrScope,
+    ImportBatch,
+    LearningPath,
+    ModuleDraft,
+    QuizAttempt,
+    Role,
+)
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import read_all_lessons, take_quiz
 
@@ -63,9 +72,15 @@ def owner_only(owner: int) -> dict[str, int]:
 
 
 def trainer_admin(ok: int = 200) -> dict[str, int]:
-    """The studio: content is shared by the installation, so any trainer or admin (the stranger
-    is an admin elsewhere) may use it."""
+    """The studio: the shared course is seen by any trainer or admin (the stranger is an admin
+    elsewhere)."""
     return {**same(403), "anonymous": 302, "trainer": ok, "stranger": ok, "admin": ok}
+
+
+def own_organisation(ok: int = 200) -> dict[str, int]:
+    """A draft of the owner's organisation: its trainers and admin only; elsewhere it does not
+    exist (404)."""
+    return {**trainer_admin(ok), "stranger": 404}
 
 
 #: endpoint: (method, url, expected status per role, form data for POSTs)
@@ -180,6 +195,59 @@ ROUTES = {
     ),
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
     "interop.scorm_package": ("GET", "/studio/modules/proef/scorm.zip", trainer_admin(), None),
+    "studio.new_module": ("POST", "/studio/nieuw", trainer_admin(400), {"title": ""}),
+    "studio.import_module": ("GET", "/studio/importeren", trainer_admin(), None),
+    "studio.edit_draft": ("GET", "/studio/concepten/{draft}", own_organisation(), None),
+    "studio.add_lesson": (
+        "POST",
+        "/studio/concepten/{draft}/lessen",
+        own_organisation(409),
+        {"revision": "999", "title": "Nieuwe les"},
+    ),
+    "studio.move_lesson": (
+        "POST",
+        "/studio/concepten/{draft}/volgorde",
+        own_organisation(302),
+        {"revision": "1", "index": "5", "step": "1"},
+    ),
+    "studio.upload_image": (
+        "POST",
+        "/studio/concepten/{draft}/afbeeldingen",
+        own_organisation(302),
+        {"revision": "1"},
+    ),
+    "studio.export_draft": (
+        "GET",
+        "/studio/concepten/{draft}/export.zip",
+        own_organisation(),
+        None,
+    ),
+    "studio.submit_draft": ("GET", "/studio/concepten/{draft}/insturen", own_organisation(), None),
+    "studio.review_draft": (
+        "GET",
+        "/studio/concepten/{draft}/beoordelen",
+        own_organisation(),
+        None,
+    ),
+    "studio.decide": (
+        "POST",
+        "/studio/concepten/{draft}/besluit",
+        own_organisation(302),
+        {"revision": "1", "decision": "return"},
+    ),
+    "studio.version_diff": (
+        "GET",
+        "/studio/modules/proef/nl/verschil?van=1.0.0&naar=1.0.0",
+        trainer_admin(),
+        None,
+    ),
+    "feedback.give": (
+        "POST",
+        "/modules/proef/01-wat-is-een-model/duidelijk",
+        signed_in(302),
+        {"clear": "ja", "comment": ""},
+    ),
+    "feedback.module_feedback": ("GET", "/studio/modules/proef/reacties", trainer_admin(), None),
     # Last: it ends the session the other requests run in.
     "auth.logout": ("POST", "/logout", same(302), {}),
 }
@@ -225,6 +293,16 @@ def world(make, content, app):
         job_roles=[],
     )
     db.session.add(system)
+    draft = ModuleDraft(
+        organisation_id=organisation.id,
+        slug="eigen",
+        language="nl",
+        module_text="---\nslug: eigen\n---\n",
+        lessons=[],
+        quiz_text="",
+        assets={},
+    )
+    db.session.add(draft)
     db.session.commit()
     users = {
         "owner": owner,
@@ -243,6 +321,7 @@ def world(make, content, app):
         "hash": "0" * 64,
         "token": token.id,
         "system": system.id,
+        "draft": draft.id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)
         ),

@@ -18,12 +18,13 @@ from app.models import Assignment, LearningPath, Module, ModuleVersion
 V = TypeVar("V")
 
 
-def current_version_ids() -> dict[str, dict[str, int]]:
-    """{slug: {language: id of the current version}}, in module order, from one light query."""
+def current_version_ids(organisation_id: int | None = None) -> dict[str, dict[str, int]]:
+    """{slug: {language: id of the current version}}, in module order, from one light query:
+    the shared course and the own modules of `organisation_id` (None: the shared course only)."""
     rows = db.session.execute(
         sa.select(Module.slug, ModuleVersion.language, ModuleVersion.id)
         .join(ModuleVersion.module)
-        .where(ModuleVersion.is_current)
+        .where(ModuleVersion.is_current, Module.visible_to(organisation_id))
         .order_by(Module.id)
     )
     found: dict[str, dict[str, int]] = {}
@@ -32,9 +33,11 @@ def current_version_ids() -> dict[str, dict[str, int]]:
     return found
 
 
-def current_versions() -> dict[str, dict[str, PublishedVersion]]:
-    """{slug: {language: current version}} for every published module."""
-    ids = current_version_ids()
+def current_versions(
+    organisation_id: int | None = None,
+) -> dict[str, dict[str, PublishedVersion]]:
+    """{slug: {language: current version}} for every module `organisation_id` may see."""
+    ids = current_version_ids(organisation_id)
     snapshots = published_many([i for by_language in ids.values() for i in by_language.values()])
     return {
         slug: {language: snapshots[i] for language, i in by_language.items() if i in snapshots}

@@ -18,11 +18,11 @@ bp = Blueprint("interop", __name__)
 @bp.route("/studio/modules/<slug>/scorm.zip")
 @roles_required(Role.TRAINER, Role.ADMIN)
 def scorm_package(slug: str) -> Response:
-    """?lang=nl or en; the published current version. Content is shared by the installation,
-    so any trainer or admin may take it, as in the studio."""
+    """?lang=nl or en; the published current version of the shared course or of the trainer's
+    own organisation's module (another organisation's is a 404, as in the studio)."""
     language = request.args.get("lang", "nl")
     try:
-        name, data = scorm.build_package(slug, language)
+        name, data = scorm.build_package(slug, language, current_user.organisation_id)
     except scorm.NoSuchModule:
         abort(404)
     audit.record(

@@ -36,8 +36,13 @@ class NoSuchModule(LookupError):
     """No published module with this slug in this language."""
 
 
-def current_version(slug: str, language: str) -> ModuleVersion:
-    version = db.session.scalar(
+#: Passed as `organisation_id` when the caller may package any module (the command line).
+ANY_ORGANISATION = -1
+
+
+def current_version(slug: str, language: str, organisation_id: int | None) -> ModuleVersion:
+    """The current version, if the module is the shared course's or `organisation_id`'s own."""
+    query = (
         sa.select(ModuleVersion)
         .join(Module)
         .where(
@@ -46,6 +51,9 @@ def current_version(slug: str, language: str) -> ModuleVersion:
             ModuleVersion.is_current.is_(True),
         )
     )
+    if organisation_id != ANY_ORGANISATION:
+        query = query.where(Module.visible_to(organisation_id))
+    version = db.session.scalar(query)
     if version is None:
         raise NoSuchModule(f'no published module "{slug}" in "{language}"')
     return version
@@ -133,9 +141,12 @@ def _manifest(version: ModuleVersion, files: list[str], mastery: int | None) -> 
 """
 
 
-def build_package(slug: str, language: str) -> tuple[str, bytes]:
-    """(file name, ZIP bytes) of the current published version. Raises NoSuchModule."""
-    version = current_version(slug, language)
+def build_package(
+    slug: str, language: str, organisation_id: int | None = ANY_ORGANISATION
+) -> tuple[str, bytes]:
+    """(file name, ZIP bytes) of the current published version. Raises NoSuchModule, also for
+    another organisation's own module."""
+    version = current_version(slug, language, organisation_id)
     quiz = _quiz_data(version)
     with in_language(version.language):
         index = render_template(

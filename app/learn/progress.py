@@ -93,7 +93,11 @@ _READING_STATE = (
     .join(Module, Module.id == ModuleVersion.module_id)
     .outerjoin(ModuleProgress, _PROGRESS_OF_LEARNER_ON_MODULE)
     .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
-    .where(Module.slug == sa.bindparam("slug"), ModuleVersion.is_current)
+    .where(
+        Module.slug == sa.bindparam("slug"),
+        ModuleVersion.is_current,
+        Module.visible_to(sa.bindparam("organisation_id")),
+    )
 )
 
 
@@ -111,7 +115,10 @@ def reading_state(user: User, slug: str) -> ReadingState | None:
     in their language) and the lessons they read, from one statement of plain rows when nothing
     needs to change (the common case: they started this module and are not due for a new
     round); otherwise `get_or_start_progress` decides. None when the module does not exist."""
-    rows = db.session.execute(_READING_STATE, {"user_id": user.id, "slug": slug}).all()
+    rows = db.session.execute(
+        _READING_STATE,
+        {"user_id": user.id, "slug": slug, "organisation_id": user.organisation_id},
+    ).all()
     if not rows:
         return None
     current = published(pick_language({r.language: r.current_id for r in rows}, user.language))
@@ -391,7 +398,7 @@ _MODULES_OF_LEARNER = (
         _COMPLETIONS_RANKED,
         sa.and_(_COMPLETIONS_RANKED.c.module_id == Module.id, _COMPLETIONS_RANKED.c.rank == 1),
     )
-    .where(ModuleVersion.is_current)
+    .where(ModuleVersion.is_current, Module.visible_to(sa.bindparam("organisation_id")))
     .order_by(Module.id)
 )
 _CERTIFICATES_SHOWN = (
@@ -428,7 +435,9 @@ class LearnerOverview:
 
     def __init__(self, user: User):
         self.user = user
-        rows = db.session.execute(_MODULES_OF_LEARNER, {"user_id": user.id}).all()
+        rows = db.session.execute(
+            _MODULES_OF_LEARNER, {"user_id": user.id, "organisation_id": user.organisation_id}
+        ).all()
         snapshots = published_many(
             [row.current_id for row in rows]
             + [row.module_version_id for row in rows if row.progress_id is not None]

@@ -30,7 +30,7 @@ from app.learn.progress import (
     mark_read,
     reading_state,
 )
-from app.models import ModuleProgress, ModuleVersion
+from app.models import Module, ModuleProgress, ModuleVersion
 
 bp = Blueprint("learn", __name__)
 ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
@@ -43,8 +43,9 @@ def catalogue() -> str:
     status on each; `?q=` keeps those whose text holds every word searched for."""
     language = current_language()
     query = request.args.get("q", "").strip()[:200]
-    versions = current_versions()
     signed_in = current_user.is_authenticated
+    # Signed out, the shared course only; signed in, the organisation's own modules too.
+    versions = current_versions(current_user.organisation_id if signed_in else None)
     overview = LearnerOverview(current_user._get_current_object()) if signed_in else None
     order = path_order(list(versions), paths_in_order(current_user.id if signed_in else None))
     modules = []
@@ -174,7 +175,13 @@ def my_data_json() -> Response:
 @login_required
 def asset(content_hash: str, name: str) -> Response:
     assets = db.session.scalar(
-        sa.select(ModuleVersion.assets).where(ModuleVersion.content_hash == content_hash).limit(1)
+        sa.select(ModuleVersion.assets)
+        .join(Module, Module.id == ModuleVersion.module_id)
+        .where(
+            ModuleVersion.content_hash == content_hash,
+            Module.visible_to(current_user.organisation_id),
+        )
+        .limit(1)
     )
     if not assets or name not in assets:
         abort(404)

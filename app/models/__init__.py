@@ -17,6 +17,7 @@ from app.models.learning import Assignment, Completion, LessonRead, ModuleProgre
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
+from app.models.studio import DraftReview, DraftStatus, LessonFeedback, ModuleDraft
 from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
@@ -30,14 +31,18 @@ __all__ = [
     "BadgeSigningKey",
     "Certificate",
     "Completion",
+    "DraftReview",
+    "DraftStatus",
     "FigureSnapshot",
     "HrScope",
     "IdentityProvider",
     "LearningPath",
     "Lesson",
+    "LessonFeedback",
     "LessonRead",
     "LrsConnection",
     "Module",
+    "ModuleDraft",
     "ModuleProgress",
     "ModuleVersion",
     "OrgUnit",

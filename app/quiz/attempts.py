@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from werkzeug.datastructures import MultiDict
 
 from app.content.published import PublishedVersion, published
@@ -72,6 +73,23 @@ class QuizRules:
             and self.attempts_left != 0
             and (self.wait_until is None or self.wait_until <= utcnow())
         )
+
+
+# The answers load only on the pages that show them all (the overview, the result): a question
+# page and a save read just the one answer they need (saved_answer).
+_OWN_ATTEMPT = (
+    sa.select(QuizAttempt)
+    .options(lazyload(QuizAttempt.answers))
+    .where(
+        QuizAttempt.id == sa.bindparam("attempt_id"),
+        QuizAttempt.user_id == sa.bindparam("user_id"),
+    )
+)
+
+
+def own_attempt(attempt_id: int, user_id: int) -> QuizAttempt | None:
+    """The attempt if it is this learner's; None for anyone else's."""
+    return db.session.scalar(_OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id})
 
 
 def attempts_of(user: User, version: PublishedVersion) -> list[QuizAttempt]:
@@ -230,19 +248,10 @@ def grade(
 
 def shown_selection(attempt: QuizAttempt, index: int, saved: Any) -> dict[str, Any]:
     """A saved answer translated back to what the page shows (positions, not stored indexes)."""
-    order = attempt.draw[index]["options"]
-    shown_of = {stored: shown for shown, stored in enumerate(order)}
-    if isinstance(saved, int):
-        return {"chosen": {shown_of.get(saved)}}
-    if isinstance(saved, list):
-        question = questions_by_id(published(attempt.module_version_id))[attempt.draw[index]["id"]]
-        if question["type"] == "order":
-            # saved is the sequence of stored indexes; the page asks a position per shown item
-            return {"positions": {shown_of[stored]: pos + 1 for pos, stored in enumerate(saved)}}
-        return {"chosen": {shown_of.get(i) for i in saved}}
-    if isinstance(saved, dict):
-        return {"matches": {int(left): shown_of.get(right) for left, right in saved.items()}}
-    return {}
+    drawn = attempt.draw[index]
+    shown_of = {stored: shown for shown, stored in enumerate(drawn["options"])}
+    question = questions_by_id(published(attempt.module_version_id))[drawn["id"]]
+    return QUESTION_TYPES[question["type"]].shown_selection(saved, shown_of)
 
 
 def review(attempt: QuizAttempt) -> list[dict[str, Any]]:
@@ -253,17 +262,14 @@ def review(attempt: QuizAttempt) -> list[dict[str, Any]]:
     for drawn in attempt.draw:
         question = questions[drawn["id"]]
         response = answers.get(drawn["id"])
-        chosen: set[int] = set()
-        if isinstance(response, int):
-            chosen = {response}
-        elif isinstance(response, list) and question["type"] != "order":
-            chosen = set(response)
+        question_type = QUESTION_TYPES[question["type"]]
         items.append(
             {
                 "question": question,
+                "template": question_type.template,
                 "result": (attempt.results or {}).get(drawn["id"], {"score": 0, "correct": False}),
                 "order": drawn["options"],
-                "chosen": chosen,
+                "chosen": question_type.chosen(response),
                 "response": response,
             }
         )

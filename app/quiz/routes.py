@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from app.content.published import published
@@ -28,23 +27,9 @@ def _version_for(slug: str):
     return state.version
 
 
-# The answers load only on the pages that show them all (the overview, the result): a question
-# page and a save read just the one answer they need (quizzes.saved_answer).
-_OWN_ATTEMPT = (
-    sa.select(QuizAttempt)
-    .options(lazyload(QuizAttempt.answers))
-    .where(
-        QuizAttempt.id == sa.bindparam("attempt_id"),
-        QuizAttempt.user_id == sa.bindparam("user_id"),
-    )
-)
-
-
 def _own_attempt(attempt_id: int) -> QuizAttempt:
     """The signed-in learner's attempt; 404 for anyone else's, which stay hidden."""
-    attempt = db.session.scalar(
-        _OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": current_user.id}
-    )
+    attempt = attempts.own_attempt(attempt_id, current_user.id)
     if attempt is None:
         abort(404)
     return attempt

@@ -88,3 +88,16 @@ def test_validate_prints_cue_warnings_but_passes(runner, tree):  # noqa: F811 - 
     result = validate(runner, tree)
     assert result.exit_code == 0, result.output
     assert "proef.nl.md:15: warning: the right option is 2.1 times as long" in result.output
+
+
+def test_validate_in_dutch_gives_the_cue_warnings_in_dutch(runner, tree):  # noqa: F811
+    quiz = tree / "quizzes/proef.nl.md"
+    quiz.write_text(
+        quiz.read_text().replace(
+            "- [x] Van voorbeelden\n",
+            "- [x] Van heel veel voorbeelden die mensen verzamelden en zorgvuldig labelden\n",
+        )
+    )
+    result = runner.invoke(args=["content", "validate", "--lang", "nl", str(tree)])
+    assert result.exit_code == 0, result.output
+    assert "proef.nl.md:15: waarschuwing: het goede antwoord is 2.1 keer zo lang" in result.output
