@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.browser.conftest import browser  # noqa: F401 - Debian's Chromium through Playwright
+from tests.conftest import csrf_token
 
 SCORM_AGAIN = "scorm-again@3.4.3"
 LMS_PAGE = """<!DOCTYPE html>
@@ -186,3 +187,23 @@ def test_a_trainer_downloads_the_package_from_the_studio(auth, make, content):
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert 'lang="en"' in archive.read("index.html").decode()
     assert auth.client.get("/studio/modules/nope/scorm.zip").status_code == 404
+
+
+def test_another_organisations_own_module_is_not_packaged_for_a_trainer(auth, make, content):
+    """Organisation isolation: a module of Gemeente B is a 404 for Gemeente A's trainer."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Module, Role
+
+    other = make.organisation("gemeente-b", "Gemeente B")
+    db.session.execute(
+        sa.update(Module).where(Module.slug == "proef").values(organisation_id=other.id)
+    )
+    db.session.commit()
+    auth.login(make.user(Role.TRAINER, email="trainer@example.org"))
+    assert auth.client.get("/studio/modules/proef/scorm.zip?lang=nl").status_code == 404
+    colleague = make.user(Role.TRAINER, organisation=other, email="trainer@gemeente-b.nl")
+    auth.client.post("/logout", data={"csrf_token": csrf_token(auth.client, "/mijn-leren")})
+    auth.login(colleague)
+    assert auth.client.get("/studio/modules/proef/scorm.zip?lang=nl").status_code == 200
