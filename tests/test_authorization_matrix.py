@@ -195,6 +195,7 @@ ROUTES = {
     ),
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
     "interop.scorm_package": ("GET", "/studio/modules/proef/scorm.zip", trainer_admin(), None),
+    "interop.learning_record_store": ("GET", "/admin/leerregistratie", admin_only(), None),
     "studio.new_module": ("POST", "/studio/nieuw", trainer_admin(400), {"title": ""}),
     "studio.import_module": ("GET", "/studio/importeren", trainer_admin(), None),
     "studio.edit_draft": ("GET", "/studio/concepten/{draft}", own_organisation(), None),

@@ -141,24 +141,39 @@ def configure(
     *,
     endpoint: str,
     username: str,
-    password: str,
+    password: str | None,
     home_page: str,
+    active: bool = True,
     actor: User | None = None,
 ) -> LrsConnection:
-    """Sets (or replaces) the organisation's LRS; statements from now on go there."""
-    connection = db.session.scalar(
-        sa.select(LrsConnection).where(LrsConnection.organisation_id == organisation.id)
-    ) or LrsConnection(organisation_id=organisation.id)
+    """Sets (or replaces) the organisation's LRS; statements from now on go there. A password
+    of None keeps the stored one. Raises ValueError for a new connection without one."""
+    connection = connection_of(organisation.id) or LrsConnection(organisation_id=organisation.id)
+    if password is None and connection.secret_sealed is None:
+        raise ValueError("a new connection needs a password")
     connection.endpoint = endpoint.rstrip("/") + "/"
     connection.username = username
-    connection.secret_sealed = seal(password)
+    if password is not None:
+        connection.secret_sealed = seal(password)
     connection.home_page = home_page
-    connection.active = True
+    connection.active = active
     db.session.add(connection)
     audit.record(
-        "xapi.configure", actor=actor, target=f"organisation:{organisation.slug}", endpoint=endpoint
+        "xapi.configure",
+        actor=actor,
+        target=f"organisation:{organisation.slug}",
+        endpoint=endpoint,
+        active=active,
+        password_changed=password is not None,
     )
     return connection
+
+
+def connection_of(organisation_id: int) -> LrsConnection | None:
+    """The organisation's connection, active or not."""
+    return db.session.scalar(
+        sa.select(LrsConnection).where(LrsConnection.organisation_id == organisation_id)
+    )
 
 
 def disable(organisation: Organisation, actor: User | None = None) -> bool:
@@ -228,6 +243,19 @@ def deliver(limit: int = 1000) -> Delivery:
                 result.errors[str(connection.organisation_id)] = error
                 break
     return result
+
+
+def last_error(organisation_id: int) -> str | None:
+    """Why the oldest pending statement has not arrived yet, if a delivery failed."""
+    return db.session.scalar(
+        sa.select(XapiOutboxEntry.last_error)
+        .where(
+            XapiOutboxEntry.organisation_id == organisation_id,
+            XapiOutboxEntry.sent_at.is_(None),
+        )
+        .order_by(XapiOutboxEntry.id)
+        .limit(1)
+    )
 
 
 def pending_count(organisation_id: int | None = None) -> int:

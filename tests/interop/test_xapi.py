@@ -117,3 +117,49 @@ def test_the_lrs_password_is_stored_encrypted_and_changes_are_audited(configured
     assert runner.invoke(args=["xapi", "disable", "--organisation", "gemeente-a"]).exit_code == 0
     db.session.expire_all()
     assert db.session.scalar(sa.select(LrsConnection.active)) is False
+
+
+def test_an_admin_sets_up_the_lrs_of_their_own_organisation(app, make):
+    """The admin page: https only, the password kept encrypted and never shown again, and
+    another organisation's admin sees nothing of it."""
+    from app.models import LrsConnection, Role
+    from tests.conftest import Auth
+
+    admin = make.user(Role.ADMIN, email="admin@gemeente-a.nl")
+    session = Auth(app.test_client())
+    session.login(admin)
+    assert session.client.get("/admin/leerregistratie").status_code == 200
+    form = {
+        "endpoint": "http://lrs.gemeente-a.nl/xAPI/",
+        "username": "geletterd",
+        "password": "geheim-wachtwoord",
+        "home_page": "https://www.gemeente-a.nl",
+        "active": "y",
+    }
+    refused = session.post("/admin/leerregistratie", form)
+    assert refused.status_code == 400 and "Begin met https://." in refused.get_data(as_text=True)
+    saved = session.post(
+        "/admin/leerregistratie", {**form, "endpoint": "https://lrs.gemeente-a.nl/xAPI"}
+    )
+    assert saved.status_code == 302
+    page = session.client.get("/admin/leerregistratie").get_data(as_text=True)
+    assert "De koppeling is opgeslagen." in page and "geheim-wachtwoord" not in page
+    connection = db.session.scalar(sa.select(LrsConnection))
+    assert connection.endpoint == "https://lrs.gemeente-a.nl/xAPI/"
+    kept = connection.secret_sealed
+    session.post(
+        "/admin/leerregistratie",
+        {**form, "endpoint": "https://lrs.gemeente-a.nl/xAPI/", "password": ""},
+    )
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(LrsConnection.secret_sealed)) == kept
+    stranger = make.user(
+        Role.ADMIN,
+        organisation=make.organisation("gemeente-b", "Gemeente B"),
+        email="admin@gemeente-b.nl",
+    )
+    other = Auth(app.test_client())
+    other.login(stranger)
+    assert "lrs.gemeente-a.nl" not in other.client.get("/admin/leerregistratie").get_data(
+        as_text=True
+    )
