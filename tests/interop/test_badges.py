@@ -3,6 +3,7 @@ system checks with what this installation publishes (JWKS, achievement, status l
 
 import base64
 import datetime as dt
+import gzip
 import io
 import json
 from pathlib import Path
@@ -228,3 +229,17 @@ def test_private_keys_are_stored_encrypted_and_retired_ones_deleted(auth, certif
     assert keys[0].private_sealed is None and keys[0].retired_at is not None
     assert keys[1].private_sealed.count(".") == 4  # a compact JWE, not a JWK
     assert '"d"' not in keys[1].private_sealed
+
+
+def test_the_status_list_encoding_reads_the_specifications_example():
+    """Bitstring Status List v1.0's example list (16 KB of zeros) decodes; our own encoding puts
+    bit 0 in the most significant bit of the first byte."""
+    example = "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"
+    assert badges.bit_is_set(example, 94567) is False
+    encoded = badges.encode_bits([0, 7, 9, 131071])
+    assert [badges.bit_is_set(encoded, i) for i in (0, 1, 7, 8, 9, 131070, 131071)] == [
+        True, False, True, False, True, False, True,
+    ]  # fmt: skip
+    packed = encoded.removeprefix("u")
+    raw = gzip.decompress(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
+    assert len(raw) == 16384 and raw[0] == 0b10000001 and raw[1] == 0b01000000

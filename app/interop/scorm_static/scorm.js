@@ -218,6 +218,6 @@
     form.addEventListener("submit", submit);
     render();
   }
-  var location = parseInt(call("LMSGetValue", "cmi.core.lesson_location"), 10);
-  show(isNaN(location) ? 0 : location);
+  var resumeAt = parseInt(call("LMSGetValue", "cmi.core.lesson_location"), 10);
+  show(isNaN(resumeAt) ? 0 : resumeAt);
 }());
