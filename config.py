@@ -96,6 +96,10 @@ class Config:
     #: Failed sign-ins allowed per account and per client address before a pause.
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 15 minutes")
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "50 per 15 minutes")
+    #: Wrong second-factor codes allowed per account before a pause.
+    MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per 15 minutes")
+    #: API requests allowed per token; more get 429 with Retry-After.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     #: Days after someone leaves before `flask privacy purge` replaces their personal data.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(2 * 365)))
     #: Seconds the HR dashboard may show figures counted earlier, for scopes too large to count

@@ -53,9 +53,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import security_routes  # noqa: F401 - access review, second-factor reset
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
-    from app.auth import sso_routes  # noqa: F401 - adds the single sign-on routes to the auth blueprint
+    from app.auth import (  # noqa: F401 - second factor, own account
+        account_routes,
+        mfa_routes,
+        sso_routes,  # noqa: F401 - adds the single sign-on routes to the auth blueprint
+    )
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.evidence.routes import bp as evidence_bp

@@ -99,6 +99,13 @@ ROUTES = {
     # The world's organisation has no identity provider: nothing to sign in with, for anyone.
     "auth.sso_login": ("GET", "/login/sso/gemeente-a", same(404), None),
     "auth.sso_callback": ("GET", "/login/sso/gemeente-a/callback", same(404), None),
+    # The second step of signing in: nobody is halfway through it, so back to the start.
+    "auth.mfa_code": ("GET", "/login/code", same(302), None),
+    "auth.mfa_recovery": ("GET", "/login/herstelcode", same(302), None),
+    "auth.mfa_enrol": ("GET", "/login/tweestapsverificatie", same(302), None),
+    "auth.security": ("GET", "/account", signed_in(200), None),
+    "auth.mfa_settings": ("GET", "/account/tweestapsverificatie", signed_in(200), None),
+    "auth.change_password_view": ("GET", "/account/wachtwoord", signed_in(200), None),
     "api.openapi": ("GET", "/api/v1/openapi.json", same(200), None),
     "api.employees": ("GET", "/api/v1/employees", same(401), None),
     "api.completions": ("GET", "/api/v1/completions", same(401), None),
@@ -164,6 +171,14 @@ ROUTES = {
     "admin.revoke_token": (
         "POST",
         "/admin/api-sleutels/{token}/intrekken",
+        admin_only(302, 404),
+        {},
+    ),
+    "admin.access_review_page": ("GET", "/admin/toegangscontrole", admin_only(), None),
+    "admin.access_review_csv": ("GET", "/admin/toegangscontrole.csv", admin_only(), None),
+    "admin.reset_mfa": (
+        "POST",
+        "/admin/mensen/{owner}/tweestapsverificatie-herstellen",
         admin_only(302, 404),
         {},
     ),

@@ -6,11 +6,13 @@ Every route needs `Authorization: Bearer <token>`; a token sees only its own org
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
 from app.api import records, tokens
@@ -18,11 +20,24 @@ from app.api.errors import json_error
 from app.api.openapi import MAX_PAGE, openapi_document
 from app.core import audit
 from app.core.time import utcnow
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_PER_PAGE = 500
+
+
+def _rate_limit_key() -> str:
+    """Per token, so a leaked token reads no faster from many addresses than from one (only a
+    hash of it goes to the counter store); requests without a token count per address."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "api-token:" + hashlib.sha256(token.strip().encode()).hexdigest()
+    return "api-address:" + get_remote_address()
+
+
+# Over the limit: 429 with Retry-After (RATELIMIT_HEADERS_ENABLED), as JSON by json_error.
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_limit_key)(bp)
 
 
 bp.register_error_handler(HTTPException, json_error)

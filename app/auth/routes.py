@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth import password_reset
+from app.auth import mfa, password_reset, second_step
 from app.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, ResetPasswordForm
 from app.auth.session import begin_session
 from app.auth.users import authenticate, find_by_email
@@ -65,6 +65,11 @@ def login() -> str | Response:
         if user is None:
             db.session.commit()
             form.email.errors.append(_("E-mailadres of wachtwoord klopt niet."))
+        elif mfa.is_enrolled(user) or mfa.is_required(user):
+            # Not signed in yet: the second factor first (or enrolment, for roles that need one).
+            second_step.start(user, safe_next_url(request.args.get("next")))
+            db.session.commit()
+            return redirect(url_for("auth.mfa_code" if mfa.is_enrolled(user) else "auth.mfa_enrol"))
         else:
             begin_session(user)
             db.session.commit()

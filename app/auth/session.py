@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from app.core.time import utcnow
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -45,6 +46,7 @@ def begin_session(user: User) -> None:
     session.clear()
     login_user(user)
     start_session_clock()
+    user.last_sign_in_at = utcnow()
     if language and not user.language:
         user.language = language
 

@@ -118,10 +118,11 @@ def certificate_pdf(
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(0, 7, t["objectives"], new_x="LMARGIN", new_y="NEXT")
         size = 9.5 if len(objectives) <= 6 else 8.5
+        pdf.set_font("DejaVu", "", size)
         for objective in objectives:
             pdf.set_x(30)
-            pdf.set_font("DejaVu", "", size)
-            pdf.multi_cell(150, size * 0.5, f"•  {objective}", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(5, size * 0.5, "•")
+            pdf.multi_cell(145, size * 0.5, objective, new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(0.8)
     _footer(pdf, certificate, organisation_name, base_url, language, zone, t)
     return bytes(pdf.output())
@@ -187,7 +188,7 @@ def _footer(
         pdf.cell(55, 5, value)
         y += 11
     url = verify_url(base_url, certificate)
-    pdf.image(_qr_png(segno.make(url, error="m")), x=160, y=top - 2, w=32)
+    pdf.image(_qr_png(segno.make(url, error="m")), x=166, y=top - 2, w=28)
     pdf.set_xy(22, 272)
     pdf.set_font("DejaVu", "", 7.5)
     pdf.set_text_color(*GREY)

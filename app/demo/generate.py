@@ -31,7 +31,8 @@ from app.auth.passwords import hash_password
 from app.certificates.issuing import add_months, new_code
 from app.content.catalogue import current_versions, pick_language
 from app.core import audit
-from app.demo import DEMO_PASSWORD
+from app.core.time import utcnow
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from app.extensions import db
 from app.hr.assignments import apply_rules
 from app.models import (
@@ -50,6 +51,7 @@ from app.models import (
     QuizAttempt,
     Role,
     RoleGrant,
+    TotpCredential,
     User,
     UserJobRole,
 )
@@ -532,6 +534,21 @@ def _add_staff_accounts(
     insert(RoleGrant, grants)
     insert(HrScope, scopes)
     insert(UserJobRole, [{"user_id": user_id, "job_role": HR_JOB_ROLE} for user_id in ids])
+    # HR and admins sign in with a second factor: the demo one (README, `flask demo code`).
+    enrolled_at = utcnow()
+    insert(
+        TotpCredential,
+        [
+            {
+                "user_id": user_id,
+                "secret": DEMO_TOTP_SECRET,
+                "created_at": enrolled_at,
+                "confirmed_at": enrolled_at,
+                "last_used_step": None,
+            }
+            for user_id in ids
+        ],
+    )
     result.employees += len(ids)
     result.accounts = [(row["email"], what) for row, (*_, what) in zip(rows, staff, strict=True)]
 

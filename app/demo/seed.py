@@ -5,8 +5,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from app.auth import mfa
 from app.auth.users import create_user, find_by_email, get_or_create_organisation
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from app.demo.generate import GenerateError, generate
 from app.extensions import db
 from app.models import Assignment, HrScope, LearningPath, Organisation, OrgUnit, Role
@@ -72,6 +73,8 @@ def load_demo_data(employees: int = DEMO_EMPLOYEES) -> set[str]:
         )
         if Role.HR in roles:
             db.session.add(HrScope(user=user, unit=units["GEM"]))
+        if mfa.is_required(user):
+            mfa.enrol_with_secret(user, DEMO_TOTP_SECRET)
         created.add(email)
     _assign_basic_path([email for email, _, _ in DEMO_ACCOUNTS])
     db.session.commit()

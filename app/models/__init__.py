@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from app.models.api import ApiToken
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
 from app.models.evidence import AiSystem
@@ -14,6 +14,7 @@ from app.models.hr import (
 )
 from app.models.interop import BadgeSigningKey, LrsConnection, XapiOutboxEntry
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
+from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
@@ -27,6 +28,7 @@ __all__ = [
     "AssignmentRule",
     "ImportBatch",
     "UserJobRole",
+    "AuditChainHead",
     "AuditEvent",
     "BadgeSigningKey",
     "Certificate",
@@ -49,9 +51,11 @@ __all__ = [
     "Organisation",
     "QuizAnswer",
     "QuizAttempt",
+    "RecoveryCode",
     "ReminderSent",
     "Role",
     "RoleGrant",
+    "TotpCredential",
     "User",
     "XapiOutboxEntry",
 ]
