@@ -133,6 +133,18 @@ ROUTES = {
     "certificates.transcript": ("GET", "/mensen/{owner}/overzicht.pdf", owner_hr_admin(), None),
     "certificates.verify": ("GET", "/verify/{code}", same(200), None),
     "certificates.verify_form": ("GET", "/verify", same(200), None),
+    "certificates.download_badge": (
+        "GET",
+        "/certificaten/{certificate}/badge.jwt",
+        owner_hr_admin(),
+        None,
+    ),
+    "certificates.verify_badge": ("POST", "/verify", same(200), {"badge": "not-a-badge"}),
+    "certificates.achievement": ("GET", "/badges/achievements/modules/proef", same(200), None),
+    "certificates.issuer": ("GET", "/badges/issuers/gemeente-a", same(200), None),
+    "certificates.status_list": ("GET", "/badges/issuers/gemeente-a/status/0", same(200), None),
+    "certificates.jwks": ("GET", "/badges/jwks.json", same(200), None),
+    "certificates.badge_key": ("GET", "/badges/keys/unknown", same(404), None),
     "hr.dashboard": ("GET", "/hr/", hr_only(), None),
     "hr.unit": ("GET", "/hr/eenheden/{unit}", hr_only(stranger=404), None),
     "hr.unit_certificates_zip": (
@@ -197,8 +209,11 @@ ROUTES = {
         {"text": "# Titel\n\nTekst.", "language": "nl", "module": "proef"},
     ),
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
+    "interop.scorm_package": ("GET", "/studio/modules/proef/scorm.zip", trainer_admin(), None),
+    "interop.learning_record_store": ("GET", "/admin/leerregistratie", admin_only(), None),
     "studio.new_module": ("POST", "/studio/nieuw", trainer_admin(400), {"title": ""}),
     "studio.import_module": ("GET", "/studio/importeren", trainer_admin(), None),
+    "studio.new_path": ("GET", "/studio/leerroutes/nieuw", trainer_admin(), None),
     "studio.edit_draft": ("GET", "/studio/concepten/{draft}", own_organisation(), None),
     "studio.add_lesson": (
         "POST",
@@ -217,6 +232,18 @@ ROUTES = {
         "/studio/concepten/{draft}/afbeeldingen",
         own_organisation(302),
         {"revision": "1"},
+    ),
+    "studio.draft_preview": (
+        "GET",
+        "/studio/concepten/{draft}/voorbeeld/1",
+        own_organisation(200),
+        None,
+    ),
+    "studio.draft_asset": (
+        "GET",
+        "/studio/concepten/{draft}/bestanden/plaatje.png",
+        own_organisation(200),
+        None,
     ),
     "studio.export_draft": (
         "GET",
@@ -300,9 +327,9 @@ def world(make, content, app):
         slug="eigen",
         language="nl",
         module_text="---\nslug: eigen\n---\n",
-        lessons=[],
+        lessons=[{"slug": "les", "text": "# Les\n\nTekst.\n"}],
         quiz_text="",
-        assets={},
+        assets={"plaatje.png": "iVBORw0KGgo="},
     )
     db.session.add(draft)
     db.session.commit()

@@ -159,9 +159,17 @@ def read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
 
 
 class Loader:
-    def __init__(self, root: Path, display_root: Path | None = None):
+    def __init__(
+        self,
+        root: Path,
+        display_root: Path | None = None,
+        other_modules: set[str] | frozenset[str] = frozenset(),
+    ):
         self.root = root.resolve()
         self.display_root = display_root
+        #: Modules outside this tree that prerequisites and "module:" links may name (a studio
+        #: draft is checked on its own, beside the modules already published).
+        self.other_modules = set(other_modules)
 
     def display(self, path: Path) -> str:
         """The path as printed in messages: relative to the current directory when possible."""
@@ -175,7 +183,7 @@ class Loader:
 
     def load(self) -> ContentSet:
         content = ContentSet(self.root)
-        module_slugs = self._load_modules(content)
+        module_slugs = self._load_modules(content) | self.other_modules
         self._load_quizzes(content)
         self._load_paths(content)
         for module in content.modules.values():

@@ -286,7 +286,8 @@ DUTCH: list[tuple[str, str]] = [
         "versie {version} is lager dan de gepubliceerde {published}",
     ),
     (
-        r'slug "(?P<slug>[^"]*)" belongs to an organisation\'s own module in the studio: .*',
+        r'slug "(?P<slug>[^"]*)" belongs to an organisation\'s own (?:module|learning path) '
+        r"in the studio: .*",
         'slug "{slug}" is van een eigen module van een organisatie in de studio: kies een andere',
     ),
     # quiz cues: warnings (app/content/cues.py)

@@ -97,11 +97,12 @@ def version_problems(module: ParsedModule, published: list[ModuleVersion]) -> li
 
 
 def check_against_published(content: ContentSet) -> list[Problem]:
+    """What `flask content validate` adds from the database: version checks. Ownership is left
+    to sync, so a studio module's exported folder validates unchanged (the contract), while
+    sync still refuses to publish files over it."""
     published = published_versions()
-    owned = owned_slugs()
     problems = []
     for (slug, language), module in content.modules.items():
-        problems += ownership_problems(module, owned)
         problems += version_problems(module, published.get((slug, language), []))
     return problems
 
@@ -206,6 +207,17 @@ def _sync_path_translation(parsed: ParsedPath, report: SyncReport, dry_run: bool
         report.problems += parsed.problems
         return
     path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == meta["slug"]))
+    if path is not None and path.organisation_id is not None:
+        report.skipped.append(f"{label}: 1 problem(s)")
+        report.problems.append(
+            Problem(
+                parsed.path,
+                parsed.doc.line_of("slug"),
+                f'slug "{meta["slug"]}" belongs to an organisation\'s own learning path in the '
+                "studio: choose another slug",
+            )
+        )
+        return
     translation = {"title": meta["title"], "description_html": parsed.description_html}
     if (
         path is not None

@@ -256,7 +256,11 @@ def rules() -> str | Response:
     form = AssignmentRuleForm()
     form.path_id.choices = [
         (p.id, p.title(current_language()))
-        for p in db.session.scalars(sa.select(LearningPath).order_by(LearningPath.slug))
+        for p in db.session.scalars(
+            sa.select(LearningPath)
+            .where(LearningPath.visible_to(current_user.organisation_id))
+            .order_by(LearningPath.slug)
+        )
     ]
     visible_units = scope.scope_unit_ids(current_user)
     form.unit_id.choices = scope.unit_choices(current_user.organisation_id, visible_units)

@@ -135,6 +135,11 @@ class LearningPath(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    #: Null for the shared paths from the repository; otherwise the one organisation that made
+    #: it in the studio (it may list the shared course's modules and the organisation's own).
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
     module_slugs: Mapped[list[str]] = mapped_column(sa.JSON)
     audience: Mapped[list[str]] = mapped_column(sa.JSON)
     deadline_days: Mapped[int]
@@ -146,6 +151,13 @@ class LearningPath(db.Model):
 
     def __repr__(self) -> str:
         return f"<LearningPath {self.slug}>"
+
+    @staticmethod
+    def visible_to(organisation_id: int | None) -> sa.ColumnElement[bool]:
+        """The shared paths and the organisation's own."""
+        return sa.or_(
+            LearningPath.organisation_id.is_(None), LearningPath.organisation_id == organisation_id
+        )
 
     def title(self, language: str) -> str:
         return self.translated(language)["title"]

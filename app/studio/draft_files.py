@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from app.content.loader import LESSON_RE, ContentSet, Loader, ParsedModule
+from app.content.loader import LESSON_RE, Loader, ParsedModule
 from app.content.problems import Problem
 from app.models import ModuleDraft
 
@@ -64,8 +64,7 @@ def check_draft(draft: ModuleDraft, shared_slugs: set[str] = frozenset()) -> Che
     with tempfile.TemporaryDirectory(prefix="geletterd-draft-") as tmp:
         root = Path(tmp)
         write_files(root, draft_files(draft))
-        content = Loader(root, display_root=root).load()
-    content = _without_unknown_prerequisites(content, shared_slugs)
+        content = Loader(root, display_root=root, other_modules=shared_slugs).load()
     parsed = content.modules.get((draft.slug, draft.language)) or next(
         iter(content.modules.values()), None
     )
@@ -75,21 +74,6 @@ def check_draft(draft: ModuleDraft, shared_slugs: set[str] = frozenset()) -> Che
         part = parts.get(problem.path, MODULE_PART)
         checked.by_part.setdefault(part, []).append((problem.line, problem.message))
     return checked
-
-
-def _without_unknown_prerequisites(content: ContentSet, shared_slugs: set[str]) -> ContentSet:
-    """The loader knows only the draft; a prerequisite that is a published module is fine."""
-    for module in content.modules.values():
-        module.problems = [
-            p
-            for p in module.problems
-            if not (
-                p.message.startswith("prerequisite ")
-                and p.message.split('"')[1:2]
-                and p.message.split('"')[1] in shared_slugs
-            )
-        ]
-    return content
 
 
 def _parts_by_path(draft: ModuleDraft) -> dict[str, str | int]:

@@ -1,20 +1,25 @@
 """The studio's writing pages: a new module, editing a draft, its lessons and images, ZIP export
-and import. Every draft belongs to one organisation; another organisation's draft is a 404."""
+and import, and an organisation's own learning path. Every draft belongs to one organisation;
+another organisation's draft is a 404."""
 
 from __future__ import annotations
+
+import base64
+import mimetypes
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.decorators import roles_required
 from app.content.messages import translated
 from app.extensions import db
 from app.i18n import current_language
 from app.models import DraftStatus, ModuleDraft
-from app.studio import draft_files, drafts, images
+from app.studio import draft_files, drafts, images, paths, queries
 from app.studio.draft_files import MODULE_PART, QUIZ_PART, check_draft
 from app.studio.forms import (
     AddLessonForm,
@@ -23,6 +28,7 @@ from app.studio.forms import (
     ImportForm,
     MoveLessonForm,
     NewModuleForm,
+    PathForm,
 )
 from app.studio.review import may_review, visible_slugs
 from app.studio.routes import STUDIO_ROLES, bp
@@ -139,6 +145,8 @@ def _draft_page(draft: ModuleDraft, form: DraftForm, conflict: Exception | None 
         problem_count=sum(len(found) for found in problems.values()),
         part_ids={MODULE_PART: form.module_text.id, QUIZ_PART: form.quiz_text.id},
         conflict=conflict,
+        # Sent for review meanwhile: nothing may change under the reviewer's eyes.
+        in_review=isinstance(conflict, drafts.NotEditable),
         editable=draft.status != DraftStatus.IN_REVIEW and conflict is None,
         add_form=AddLessonForm(formdata=None, revision=draft.revision),
         move_form=MoveLessonForm(formdata=None, revision=draft.revision),
@@ -257,3 +265,75 @@ def import_module() -> str | BaseResponse | tuple[str, int]:
     db.session.commit()
     flash(_("De module is geïmporteerd als concept."), "success")
     return redirect(url_for("studio.edit_draft", draft_id=draft.id))
+
+
+@bp.route("/leerroutes/nieuw", methods=["GET", "POST"])
+@roles_required(*STUDIO_ROLES)
+def new_path() -> str | BaseResponse | tuple[str, int]:
+    """An organisation's own learning path, from shared and own modules; HR assigns it."""
+    form = PathForm()
+    form.modules.choices = [
+        SelectChoice(slug, title)
+        for slug, title in queries.module_choices(current_language(), current_user.organisation_id)
+    ]
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        fields = paths.PathFields(
+            slug=drafts.slugify(form.title.data),
+            title=form.title.data.strip(),
+            language=form.language.data,
+            description=form.description.data or "",
+            module_slugs=form.modules.data,
+            deadline_days=form.deadline_days.data,
+            validity_months=form.validity_months.data,
+        )
+        try:
+            paths.create_path(current_user, fields)
+        except paths.PathRefused:
+            form.title.errors.append(_("Er is al een leerroute met deze naam: kies een andere."))
+        else:
+            db.session.commit()
+            flash(_("De leerroute is gemaakt. HR kan hem nu toewijzen."), "success")
+            return redirect(url_for("studio.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("studio/new_path.html", form=form), status
+
+
+@bp.route("/concepten/<int:draft_id>/voorbeeld/<int:position>")
+@roles_required(*STUDIO_ROLES)
+def draft_preview(draft_id: int, position: int) -> str:
+    """A lesson of the draft rendered as the learner will see it, before it is published."""
+    draft = own_draft(draft_id)
+    checked = check_draft(draft, visible_slugs(draft.organisation_id))
+    lessons = checked.parsed.lessons if checked.parsed else []
+    lesson = next((item for item in lessons if item.position == position), None)
+    if lesson is None:
+        abort(404)
+    # The renderer points images at the published files; a draft's are served from the draft.
+    asset_base = f"/bestanden/{checked.parsed.content_hash}/"
+    html = lesson.html.replace(
+        asset_base, url_for("studio.draft_asset", draft_id=draft.id, name="")
+    )
+    return render_template(
+        "studio/draft_preview.html",
+        draft=draft,
+        lesson=lesson,
+        html=html,
+        lessons=lessons,
+        glossary_html=checked.parsed.glossary_html if "glossary-term" in html else "",
+    )
+
+
+@bp.route("/concepten/<int:draft_id>/bestanden/<name>")
+@roles_required(*STUDIO_ROLES)
+def draft_asset(draft_id: int, name: str) -> Response:
+    draft = own_draft(draft_id)
+    data = (draft.assets or {}).get(name)
+    if data is None:
+        abort(404)
+    return Response(
+        base64.b64decode(data),
+        mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        headers={"Cache-Control": "private, no-cache"},
+    )

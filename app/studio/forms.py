@@ -219,3 +219,34 @@ class LessonFeedbackForm(FlaskForm):
         _l("Wat kan beter? (mag leeg; je naam zien de trainers niet)"),
         validators=[Length(max=2000)],
     )
+
+
+class PathForm(FlaskForm):
+    title = StringField(
+        _l("Naam van de leerroute"),
+        validators=[DataRequired(_l("Geef de leerroute een naam.")), Length(max=200)],
+    )
+    language = SelectField(
+        _l("Taal"), choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
+    )
+    description = TextAreaField(_l("Beschrijving (Markdown)"), validators=[Length(max=5000)])
+    modules = MultiCheckboxField(
+        _l("Modules in de leerroute"),
+        validators=[DataRequired(_l("Kies minstens één module."))],
+    )
+    deadline_days = IntegerField(
+        _l("Termijn in dagen (na toewijzing)"),
+        default=90,
+        validators=[
+            InputRequired(_l("Vul een aantal dagen in.")),
+            NumberRange(1, 3650, _l("Vul een aantal dagen in van 1 tot en met 3650.")),
+        ],
+    )
+    validity_months = IntegerField(
+        _l("Geldigheid van het certificaat in maanden"),
+        default=24,
+        validators=[
+            InputRequired(_l("Vul een aantal maanden in.")),
+            NumberRange(1, 240, _l("Vul een aantal maanden in van 1 tot en met 240.")),
+        ],
+    )

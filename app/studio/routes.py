@@ -20,6 +20,7 @@ from app.studio import queries
 from app.studio.forms import LANGUAGE_LABELS, PreviewForm
 from app.studio.item_analysis import MIN_ATTEMPTS, TOO_EASY_ABOVE, TOO_HARD_BELOW
 from app.studio.item_statistics import REVIEW_BELOW_PERCENT, version_statistics
+from app.studio.paths import own_paths
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 STUDIO_ROLES = (Role.TRAINER, Role.ADMIN)
@@ -38,6 +39,8 @@ def index() -> str:
     return render_template(
         "studio/index.html",
         modules=queries.module_overview(current_user.organisation_id),
+        drafts=queries.drafts_of(current_user.organisation_id),
+        paths=own_paths(current_user.organisation_id),
         language=current_language(),
     )
 

@@ -171,7 +171,9 @@ def build_world(app: Flask) -> dict:
             slug="eigen",
             language="nl",
             module_text="---\nslug: eigen\n---\n",
-            lessons=[],
+            # A lesson with a problem (an unknown term): its page shows the summary, and the
+            # draft's lesson preview has something to show.
+            lessons=[{"slug": "les", "text": "# Les\n\nEen [[term]].\n"}],
             quiz_text="",
             assets={},
         )

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEvent, Module, ModuleDraft, Role
+from app.models import Assignment, AuditEvent, LearningPath, Module, ModuleDraft, Role
 from tests.conftest import Auth
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -281,3 +281,139 @@ def test_a_shared_module_is_read_only_in_the_studio_and_says_why(app, make, cont
     page = trainer.client.get("/studio/modules/proef").get_data(as_text=True)
     assert "gedeelde cursus" in page and "flask content sync" in page
     assert "Bewerken" not in page
+
+
+def test_the_studio_lists_the_organisations_drafts_with_their_status(app, make, written):
+    trainer, draft = written
+    page = trainer.client.get("/studio").get_data(as_text=True)
+    assert f'href="/studio/concepten/{draft.id}"' in page and "concept" in page
+    other = make.organisation("gemeente-b", "Gemeente B")
+    stranger = signed_in(app, make.user(Role.TRAINER, organisation=other))
+    assert f"/studio/concepten/{draft.id}" not in stranger.client.get("/studio").get_data(
+        as_text=True
+    )
+
+
+def test_an_own_learning_path_mixes_shared_and_own_modules_and_only_its_hr_assigns_it(
+    app, make, written, content
+):
+    published(app, make, written)
+    trainer, _ = written
+    response = trainer.post(
+        "/studio/leerroutes/nieuw",
+        {
+            "title": "Onze AI-route",
+            "language": "nl",
+            "modules": ["proef", "eigen-ai"],
+            "deadline_days": "30",
+            "validity_months": "12",
+        },
+    )
+    assert response.status_code == 302
+    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "onze-ai-route"))
+    assert path.module_slugs == ["proef", "eigen-ai"]
+    assert "studio.path.create" in set(db.session.scalars(sa.select(AuditEvent.action)))
+
+    hr = signed_in(app, make.user(Role.HR, Role.ADMIN))
+    assert "Onze AI-route" in hr.client.get("/hr/toewijzingen").get_data(as_text=True)
+    hr.post("/hr/toewijzingen", {"path_id": str(path.id), "unit_id": "0", "deadline_days": "30"})
+    assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) >= 1
+
+    other = make.organisation("gemeente-b", "Gemeente B")
+    their_hr = signed_in(app, make.user(Role.HR, Role.ADMIN, organisation=other))
+    assert "Onze AI-route" not in their_hr.client.get("/hr/toewijzingen").get_data(as_text=True)
+    refused = their_hr.post(
+        "/hr/toewijzingen", {"path_id": str(path.id), "unit_id": "0", "deadline_days": "30"}
+    )
+    assert refused.status_code == 400
+    their_trainer = signed_in(app, make.user(Role.TRAINER, organisation=other))
+    sneaky = their_trainer.post(
+        "/studio/leerroutes/nieuw",
+        {
+            "title": "Lenen",
+            "language": "nl",
+            "modules": ["eigen-ai"],
+            "deadline_days": "30",
+            "validity_months": "12",
+        },
+    )
+    assert sneaky.status_code == 400  # another organisation's module is no choice
+
+
+def test_files_cannot_publish_over_an_organisations_own_module(
+    app, make, written, runner, tmp_path
+):
+    published(app, make, written)
+    trainer, draft = written
+    archive = trainer.client.get(f"/studio/concepten/{draft.id}/export.zip").data
+    zipfile.ZipFile(io.BytesIO(archive)).extractall(tmp_path)
+    validated = runner.invoke(args=["content", "validate", str(tmp_path)])
+    assert validated.exit_code == 0, validated.output  # the published export validates unchanged
+    result = runner.invoke(args=["content", "sync", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "belongs to an organisation's own module" in result.output
+
+
+def test_any_two_versions_can_be_compared_in_words(app, make, written):
+    """A second version (a minor change to the lesson) and the page comparing it with the first."""
+    published(app, make, written)
+    trainer, draft = written
+    draft = draft_of()
+    changed = draft.lessons[0]["text"].replace("volgende woord", "volgende woord of zin")
+    trainer.post(f"/studio/concepten/{draft.id}", form_of(draft, **{"lessons-0": changed}))
+    draft = draft_of()
+    trainer.post(
+        f"/studio/concepten/{draft.id}/insturen",
+        {"revision": draft.revision, "bump": "major", "change_note": "Zin erbij."},
+    )
+    draft = draft_of()
+    colleague = signed_in(app, make.user(Role.TRAINER))
+    colleague.post(
+        f"/studio/concepten/{draft.id}/besluit", {"revision": draft.revision, "decision": "approve"}
+    )
+    module_page = trainer.client.get("/studio/modules/eigen-ai").get_data(as_text=True)
+    assert 'name="van"' in module_page and "2.0.0" in module_page
+    page = trainer.client.get("/studio/modules/eigen-ai/nl/verschil?van=1.0.0&naar=2.0.0")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<ins><span class="visually-hidden">[toegevoegd: </span> of zin' in text
+    assert "Zin erbij." in text
+
+
+def test_a_draft_lesson_is_previewed_with_its_image_before_publication(app, written):
+    trainer, draft = written
+    page = trainer.client.get(f"/studio/concepten/{draft.id}/voorbeeld/1").get_data(as_text=True)
+    assert "Een chatbot voorspelt het volgende woord." in page
+    source = f"/studio/concepten/{draft.id}/bestanden/schema-1.png"
+    assert f'src="{source}"' in page
+    image = trainer.client.get(source)
+    assert image.mimetype == "image/png" and image.data == PNG
+
+
+def test_a_draft_may_name_a_published_module_as_prerequisite_and_link_to_it(app, written, content):
+    trainer, draft = written
+    module_text = draft.module_text.replace("reviewed:", "prerequisites:\n- proef\nreviewed:")
+    lesson = draft.lessons[0]["text"] + "\nZie ook [de proefmodule](module:proef).\n"
+    trainer.post(
+        f"/studio/concepten/{draft.id}",
+        form_of(draft, module_text=module_text, **{"lessons-0": lesson}),
+    )
+    page = trainer.client.get(f"/studio/concepten/{draft.id}").get_data(as_text=True)
+    assert "Geen problemen gevonden." in page
+    missing = module_text.replace("- proef", "- bestaat-niet")
+    trainer.post(f"/studio/concepten/{draft.id}", form_of(draft_of(), module_text=missing))
+    page = trainer.client.get(f"/studio/concepten/{draft.id}").get_data(as_text=True)
+    assert "voorkennis &#34;bestaat-niet&#34; is geen module" in page
+
+
+def test_a_draft_in_review_does_not_change_and_the_writer_is_told_why(app, written):
+    trainer, draft = written
+    open_form = form_of(draft, quiz_text="veranderd")
+    trainer.post(
+        f"/studio/concepten/{draft.id}/insturen",
+        {"revision": draft.revision, "bump": "minor", "change_note": "Klaar."},
+    )
+    response = trainer.post(f"/studio/concepten/{draft.id}", open_form)
+    assert response.status_code == 409
+    assert "ingestuurd voor beoordeling" in response.get_data(as_text=True)
+    assert draft_of().quiz_text == QUIZ
