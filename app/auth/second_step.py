@@ -19,7 +19,11 @@ MAX_AGE_SECONDS = 5 * 60
 
 
 def start(user: User, next_url: str | None) -> None:
+    """A fresh session that holds only this state (and the chosen language)."""
+    language = session.get("language")
     session.clear()
+    if language:
+        session["language"] = language
     session[KEY] = {"user": user.id, "token": user.session_token, "since": int(time.time())}
     if next_url:
         session[KEY]["next"] = next_url

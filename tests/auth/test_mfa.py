@@ -234,3 +234,11 @@ def test_codes_count_in_a_window_of_one_step_either_side_and_only_once(make):
     assert not mfa.verify(user, totp.at(now - 30), now=now)  # replayed
     assert mfa.verify(user, totp.at(now + 30), now=now)
     assert not mfa.verify(user, totp.at(now), now=now)  # older than the last one used
+
+
+def test_the_chosen_language_carries_through_the_second_step(auth, make):
+    user = make.user(Role.HR)
+    auth.client.post("/language", data={"language": "en", "csrf_token": csrf_token(auth.client)})
+    password_step(auth, user)
+    page = auth.client.get("/login/code").get_data(as_text=True)
+    assert '<html lang="en"' in page and "Code from the app" in page

@@ -5,11 +5,12 @@ into docs/screenshots (SCREENSHOT_DIR) on purpose."""
 import os
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from app.content.loader import Loader
 from app.content.publish import sync
-from app.demo import DEMO_PASSWORD
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from app.demo.seed import load_demo_data
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_learner_journey import DESKTOP, PHONE
@@ -34,6 +35,10 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+    if "/login/code" in page.url:  # HR: the demo accounts' authenticator code (README)
+        page.get_by_label("Code uit de app").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
 
 
 def shoot(page, name: str, size: dict) -> None:
