@@ -65,6 +65,9 @@ class Config:
     #: Who signs certificates: a name and a role, e.g. "J. de Vries" and "Gemeentesecretaris".
     CERTIFICATE_SIGNATORY_NAME = os.environ.get("CERTIFICATE_SIGNATORY_NAME", "")
     CERTIFICATE_SIGNATORY_ROLE = os.environ.get("CERTIFICATE_SIGNATORY_ROLE", "")
+    #: Encrypts the badge signing keys and LRS passwords in the database (app/interop/sealed.py);
+    #: SECRET_KEY when unset. Set it on its own if you may ever change SECRET_KEY.
+    INTEROP_SECRET_KEY = os.environ.get("INTEROP_SECRET_KEY", "")
     BABEL_DEFAULT_LOCALE = "nl"
     LANGUAGES = ("nl", "en")
     LOAD_DEMO_DATA = False

@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from app.certificates.routes import bp as certificates_bp
     from app.evidence.routes import bp as evidence_bp
     from app.hr.routes import bp as hr_bp
+    from app.interop.routes import bp as interop_bp
     from app.learn.routes import bp as learn_bp
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         evidence_bp,
         admin_bp,
         studio_bp,
+        interop_bp,
         feedback_bp,
     ):
         app.register_blueprint(blueprint)

@@ -20,6 +20,7 @@ from app.content.catalogue import pick_language
 from app.content.published import LessonText, PublishedVersion, published, published_many
 from app.core.time import utcnow
 from app.extensions import db
+from app.interop import xapi
 from app.models import (
     Assignment,
     Certificate,
@@ -266,6 +267,7 @@ def _record_completion(
     db.session.add(completion)
     for path in paths:
         issuing.issue_for_path(user, path)
+    xapi.module_completed(user, version, score)
     return completion
 
 

@@ -12,6 +12,7 @@ from app.models.hr import (
     ReminderSent,
     UserJobRole,
 )
+from app.models.interop import BadgeSigningKey, LrsConnection, XapiOutboxEntry
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
 from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
@@ -29,6 +30,7 @@ __all__ = [
     "UserJobRole",
     "AuditChainHead",
     "AuditEvent",
+    "BadgeSigningKey",
     "Certificate",
     "Completion",
     "DraftReview",
@@ -40,6 +42,7 @@ __all__ = [
     "Lesson",
     "LessonFeedback",
     "LessonRead",
+    "LrsConnection",
     "Module",
     "ModuleDraft",
     "ModuleProgress",
@@ -54,4 +57,5 @@ __all__ = [
     "RoleGrant",
     "TotpCredential",
     "User",
+    "XapiOutboxEntry",
 ]

@@ -20,6 +20,7 @@ from app.content.questions import QUESTION_TYPES
 from app.core.time import utcnow
 from app.extensions import db
 from app.i18n import N_
+from app.interop import xapi
 from app.learn.progress import completion_due, get_or_start_progress, record_completion
 from app.models import QuizAnswer, QuizAttempt, User
 
@@ -225,6 +226,7 @@ def submit(user: User, attempt_id: int) -> bool:
     claim = {"attempt_id": attempt_id, "claimed_at": utcnow(), **graded}
     if db.session.execute(_CLAIM_AND_GRADE, claim).rowcount != 1:
         return False  # another submission of this attempt got there first
+    xapi.quiz_graded(user, version, score, passed)
     if due is not None:
         record_completion(user, due)
     return True

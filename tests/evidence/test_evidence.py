@@ -296,7 +296,7 @@ def test_the_pdf_names_organisation_systems_modules_and_its_maker(app, org):
     response = hr.client.get(f"{REPORT}rapport.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
-    text = pdf_text(response.data)
+    text = " ".join(pdf_text(response.data).split())  # a table cell may wrap its words
     for expected in (
         ORGANISATION,
         "Chatbot Loket",
