@@ -57,6 +57,8 @@ class Config:
     #: The CSS class its tokens are scoped to; the open example tokens use "voorbeeld-theme".
     THEME_CLASS = os.environ.get("THEME_CLASS", "voorbeeld-theme")
     BABEL_DEFAULT_LOCALE = "nl"
+    #: The time zone times are shown in (the audit log, imports); stored times are UTC.
+    TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
     LANGUAGES = ("nl", "en")
     LOAD_DEMO_DATA = False
 

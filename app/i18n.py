@@ -9,6 +9,7 @@ from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core.time import local_text
 from app.extensions import babel
 
 
@@ -56,6 +57,7 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.filters["local_time"] = local_text
 
 
 AUDIENCE_LABELS = {

@@ -15,7 +15,16 @@ import sqlalchemy as sa
 from app.api import tokens
 from app.certificates import issuing
 from app.extensions import db
-from app.models import AiSystem, Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
+from app.models import (
+    AiSystem,
+    Assignment,
+    AssignmentRule,
+    HrScope,
+    ImportBatch,
+    LearningPath,
+    QuizAttempt,
+    Role,
+)
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import read_all_lessons, take_quiz
 
@@ -129,6 +138,10 @@ ROUTES = {
     "hr.import_upload": ("GET", "/hr/import", hr_only(), None),
     "hr.import_preview": ("GET", "/hr/import/{batch}", hr_only(stranger=404), None),
     "hr.rules": ("GET", "/hr/toewijzingen", hr_only(), None),
+    "hr.edit_rule": ("GET", "/hr/toewijzingen/{rule}", hr_only(stranger=404), None),
+    "hr.remove_rule": ("GET", "/hr/toewijzingen/{rule}/verwijderen", hr_only(stranger=404), None),
+    "hr.people_list": ("GET", "/hr/mensen", hr_only(), None),
+    "calendar.deadline": ("GET", "/agenda/basis.ics?medewerker={owner}", owner_hr_admin(), None),
     "admin.people": ("GET", "/admin/mensen", admin_only(), None),
     "admin.person": ("GET", "/admin/mensen/{owner}", admin_only(stranger=404), None),
     "admin.tokens": ("GET", "/admin/api-sleutels", admin_only(), None),
@@ -210,6 +223,8 @@ def world(make, content, app):
         job_roles=[],
     )
     db.session.add(system)
+    rule = AssignmentRule(organisation_id=organisation.id, path_id=path.id, unit_id=unit.id)
+    db.session.add(rule)
     db.session.commit()
     users = {
         "owner": owner,
@@ -228,6 +243,7 @@ def world(make, content, app):
         "hash": "0" * 64,
         "token": token.id,
         "system": system.id,
+        "rule": rule.id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)
         ),
