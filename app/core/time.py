@@ -17,7 +17,7 @@ def local(moment: datetime) -> datetime:
 
 
 def local_text(moment: datetime | None, seconds: bool = False) -> str:
-    """"05-12-2026 09:14" in local time; empty for no time."""
+    """Local time as 05-12-2026 09:14; empty for no time."""
     if moment is None:
         return ""
     return local(moment).strftime("%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M")
