@@ -21,9 +21,7 @@ bp = Blueprint("calendar", __name__)
 
 def _escape(text: str) -> str:
     """TEXT as RFC 5545 writes it: backslash, semicolon, comma and newline escaped."""
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:
