@@ -92,5 +92,5 @@ def test_the_audit_log_shows_and_exports_who_did_what(app, make):
     rows = list(
         csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
-    assert rows[0][:3] == ["tijd (UTC)", "wie", "actie"]
+    assert rows[0][:3] == ["tijd (Europe/Amsterdam)", "wie", "actie"]
     assert any(row[2] == "auth.login" and row[1] == "Ad Min" for row in rows[1:])

@@ -142,7 +142,16 @@ ROUTES = {
     "hr.remove_rule": ("GET", "/hr/toewijzingen/{rule}/verwijderen", hr_only(stranger=404), None),
     "hr.people_list": ("GET", "/hr/mensen", hr_only(), None),
     "calendar.deadline": ("GET", "/agenda/basis.ics?medewerker={owner}", owner_hr_admin(), None),
+    "admin.index": ("GET", "/admin/", admin_only(), None),
     "admin.people": ("GET", "/admin/mensen", admin_only(), None),
+    "admin.new_account": ("GET", "/admin/mensen/nieuw", admin_only(), None),
+    # No mail server in this test: the admin is told the mail could not go out (302 either way).
+    "admin.send_password_link": (
+        "POST",
+        "/admin/mensen/{owner}/wachtwoord-link",
+        admin_only(302, 404),
+        {},
+    ),
     "admin.person": ("GET", "/admin/mensen/{owner}", admin_only(stranger=404), None),
     "admin.tokens": ("GET", "/admin/api-sleutels", admin_only(), None),
     "admin.revoke_token": (

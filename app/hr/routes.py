@@ -153,6 +153,7 @@ def _dashboard_page(shown: snapshots.ShownFigures, unit: OrgUnit | None) -> str:
         shown=shown,
         unit=unit,
         chart=charts.bar_chart(shown.figures.weeks),
+        progress_chart=charts.line_chart(shown.figures.progress_rates),
     )
 
 

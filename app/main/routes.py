@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.routes import safe_next_url
 from app.extensions import db
+from app.main.start import start_url
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index() -> Response:
     if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
+        return redirect(start_url(current_user))
     return redirect(url_for("learn.catalogue"))
 
 
