@@ -55,6 +55,13 @@ class Dashboard:
     progress: list[tuple[dt.date, int, int]] = field(default_factory=list)
 
     @property
+    def week_rows(self) -> list[tuple[dt.date, int, int | None, int | None]]:
+        """[(monday, completed that week, assigned by its end, completed by its end)]; the
+        totals are None for figures kept before they were counted."""
+        totals = {monday: (assigned, completed) for monday, assigned, completed in self.progress}
+        return [(monday, count, *totals.get(monday, (None, None))) for monday, count in self.weeks]
+
+    @property
     def progress_rates(self) -> list[tuple[dt.date, int]]:
         """[(monday, percent of the assignments made by that week's end that were completed)]."""
         return [
