@@ -200,3 +200,17 @@ def test_a_completed_path_certificate_counts_in_progress_over_time(app, org):
     issuing.issue_for_path(org["Aart"], org["path"])
     page = session_for(app, org["hr"]).client.get("/hr/").get_data(as_text=True)
     assert "Voortgang in de tijd" in page and 'class="chart__line"' in page
+
+
+def test_the_migration_links_existing_assignments_to_the_rule_that_selects_them(app, org):
+    """Assignments made before they remembered their rule get the oldest rule selecting them."""
+    from flask_migrate import downgrade, upgrade
+
+    rule = rule_for(org, unit_id=org["a"].id)
+    db.session.commit()
+    rule_id = rule.id
+    db.session.remove()
+    downgrade(revision="0009")
+    upgrade()
+    linked = dict(db.session.execute(sa.select(Assignment.user_id, Assignment.rule_id)).all())
+    assert linked == {org["Anna"].id: rule_id, org["Aart"].id: rule_id, org["Bea"].id: None}
