@@ -218,6 +218,7 @@ def seeds(world: dict, extra: list[str]) -> list[str]:
         "hash": "0" * 64,
         "token": db.session.scalar(sa.select(ApiToken.id)),
         "system": db.session.scalar(sa.select(AiSystem.id)),
+        "rule": db.session.scalar(sa.select(AssignmentRule.id)),
         "attempt": db.session.scalar(sa.select(QuizAttempt.id)),
     }
     urls = [url.format(**ids) for method, url, _, _ in ROUTES.values() if method == "GET"]
