@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run install db content demo test test-sqlite test-postgres lint format translations clean
+.PHONY: run install db content demo test test-sqlite test-postgres lint format translations clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,7 @@ run: install
 	$(BIN)/flask db upgrade
 	-$(BIN)/flask content sync  # a module with errors is reported and skipped; the rest still loads
 	$(BIN)/flask demo load
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -46,6 +47,10 @@ test-postgres: install
 	else \
 		echo "== PostgreSQL NOT reachable at $$url: PostgreSQL tests SKIPPED =="; \
 	fi
+
+# The README's pictures, of the real course and demo organisation, taken on purpose (not by make test).
+screenshots: install
+	SCREENSHOT_DIR=docs/screenshots GELETTERD_README_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_readme_screenshots.py
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot .

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.core import formats
 from app.extensions import db
-from app.i18n import role_label
+from app.i18n import role_label, time_zone
 from app.models import ApiToken, AuditEvent, User
 
 #: The kinds of action to filter on: (action prefix, label), in the order the form shows them.
@@ -89,8 +88,7 @@ class Filters:
 
 def _utc_start_of(day: dt.date) -> dt.datetime:
     """Local midnight at the start of `day`, as the naive UTC the log stores."""
-    zone = ZoneInfo(current_app.config["TIME_ZONE"])
-    local = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    local = dt.datetime.combine(day, dt.time(), tzinfo=formats.zone(time_zone()))
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 

@@ -29,11 +29,12 @@ from app.auth import password_reset
 from app.auth.decorators import roles_required
 from app.auth.users import AccountError, create_user
 from app.core import audit
-from app.core.time import local, utcnow
+from app.core.formats import local
+from app.core.time import utcnow
 from app.extensions import db
 from app.hr import snapshots
 from app.hr.exports import iterate, stream_table
-from app.i18n import role_label
+from app.i18n import role_label, time_zone
 from app.models import ApiToken, Organisation, OrgUnit, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -224,7 +225,7 @@ def person(user_id: int) -> str | Response:
         if person.id == current_user.id and (
             Role.ADMIN.value not in form.roles.data or not form.active.data
         ):
-            flash(_("U kunt uw eigen beheerrechten niet intrekken."), "warning")
+            flash(_("Je kunt je eigen beheerrechten niet intrekken."), "warning")
             return redirect(url_for("admin.person", user_id=person.id))
         changed = access.set_access(
             person,
@@ -322,6 +323,7 @@ def audit_log_page() -> str:
         more=len(rows) > PAGE_SIZE,
         filters=filters,
         kinds=audit_log.KINDS,
+        zone=time_zone(),
     )
 
 
@@ -331,13 +333,14 @@ def audit_log_csv() -> Response:
     audit.record("audit.export", actor=current_user, target="audit_log")
     db.session.commit()
     statement = audit_log.query(current_user.organisation_id, _audit_filters())
+    zone = time_zone()
 
     def rows():
         for chunk in _chunks(iterate(statement.execution_options(yield_per=500)), 500):
             describe = audit_log.Describer(chunk)
             for event, name in chunk:
                 yield [
-                    local(event.at).isoformat(timespec="seconds"),
+                    local(event.at, zone).isoformat(timespec="seconds"),
                     name or "",
                     event.action,
                     event.target or "",
@@ -346,7 +349,6 @@ def audit_log_csv() -> Response:
                     describe(event, name),
                 ]
 
-    zone = current_app.config["TIME_ZONE"]
     header = [f"tijd ({zone})", "wie", "actie", "waarop", "vanaf", "details", "beschrijving"]
     return Response(
         stream_with_context(stream_table(header, rows())),

@@ -14,51 +14,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.auth.passwords import hash_password
 from app.core import audit, mail
 from app.extensions import db
+from app.i18n import N_
 from app.models import User
 
 MAX_AGE_SECONDS = 60 * 60
-#: The mail an admin sends: for a new account ("welcome"), or to set a new password ("reset").
-ADMIN_TEXTS = {
-    "welcome": {
-        "nl": (
-            "Uw account bij {site}",
-            "Beste {name},\n\nEr is een account voor u gemaakt bij {site}. Kies uw wachtwoord "
-            "via deze link; die werkt één keer en een uur lang:\n\n{url}\n\nIs de link "
-            "verlopen? Vraag dan een nieuwe aan met ‘Wachtwoord vergeten’ op {login}.",
-        ),
-        "en": (
-            "Your account at {site}",
-            "Dear {name},\n\nAn account has been made for you at {site}. Choose your password "
-            "with this link; it works once and for one hour:\n\n{url}\n\nHas the link "
-            "expired? Then ask for a new one with ‘Forgot password’ at {login}.",
-        ),
-    },
-    "reset": {
-        "nl": (
-            "Nieuw wachtwoord instellen",
-            "Beste {name},\n\nEen beheerder van {site} stuurt u deze link om een nieuw "
-            "wachtwoord te kiezen; die werkt één keer en een uur lang:\n\n{url}\n\nIs de "
-            "link verlopen? Vraag dan een nieuwe aan met ‘Wachtwoord vergeten’ op {login}.",
-        ),
-        "en": (
-            "Set a new password",
-            "Dear {name},\n\nAn administrator of {site} sends you this link to choose a new "
-            "password; it works once and for one hour:\n\n{url}\n\nHas the link expired? "
-            "Then ask for a new one with ‘Forgot password’ at {login}.",
-        ),
-    },
-}
-TEXTS = {
-    "nl": (
-        "Nieuw wachtwoord instellen",
-        "Beste {name},\n\nU vroeg om een nieuw wachtwoord. Kies het via deze link; die werkt "
-        "één keer en een uur lang:\n\n{url}\n\nVroeg u dit niet? Dan hoeft u niets te doen.",
-    ),
-    "en": (
-        "Set a new password",
-        "Dear {name},\n\nYou asked for a new password. Choose it with this link; it works once "
-        "and for one hour:\n\n{url}\n\nDid you not ask for this? Then you need not do anything.",
-    ),
+SUBJECT = N_("Nieuw wachtwoord instellen")
+#: What an admin sends: for a new account ("welcome"), or to choose a new password ("reset").
+ADMIN_MAILS = {
+    "welcome": (N_("Je account bij %(site)s"), "account_welcome"),
+    "reset": (N_("Nieuw wachtwoord instellen"), "password_link"),
 }
 
 
@@ -87,24 +51,34 @@ def user_for_token(token: str) -> User | None:
 
 
 def send_link(user: User, base_url: str) -> None:
-    subject, body = TEXTS.get(user.language, TEXTS["nl"])
     url = f"{base_url.rstrip('/')}/wachtwoord-herstellen/{make_token(user)}"
-    mail.send(user.email, subject, body.format(name=user.name, url=url))
+    subject, body = mail.compose(
+        user.language,
+        SUBJECT,
+        "password_reset",
+        user=user,
+        url=url,
+        site=current_app.config["SITE_NAME"],
+    )
+    mail.send(user.email, subject, body)
     audit.record("auth.password_reset_requested", actor=user, target=f"user:{user.id}")
 
 
 def send_link_from_admin(user: User, base_url: str, kind: str, actor: User) -> None:
-    """An admin sends the link: for a new account (`kind` "welcome") or a forgotten password
+    """An admin sends the link: for a new account (`kind` "welcome") or to choose a new password
     ("reset"). Raises smtplib.SMTPException or OSError when the mail cannot go out."""
-    subject, body = ADMIN_TEXTS[kind].get(user.language, ADMIN_TEXTS[kind]["nl"])
     base = base_url.rstrip("/")
-    site = current_app.config["SITE_NAME"]
-    url = f"{base}/wachtwoord-herstellen/{make_token(user)}"
-    mail.send(
-        user.email,
-        subject.format(site=site),
-        body.format(name=user.name, site=site, url=url, login=f"{base}/login"),
+    subject, template = ADMIN_MAILS[kind]
+    subject, body = mail.compose(
+        user.language,
+        subject,
+        template,
+        user=user,
+        url=f"{base}/wachtwoord-herstellen/{make_token(user)}",
+        login=f"{base}/login",
+        site=current_app.config["SITE_NAME"],
     )
+    mail.send(user.email, subject, body)
     audit.record("user.password_link_sent", actor=actor, target=f"user:{user.id}", kind=kind)
 
 

@@ -1,6 +1,7 @@
 """Certificate downloads for their holders and HR, and public verification by code."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from app.auth.decorators import can_see_person
@@ -8,7 +9,8 @@ from app.certificates import issuing
 from app.certificates.pdf import certificate_pdf, transcript_pdf
 from app.extensions import db, limiter
 from app.i18n import current_language
-from app.models import Certificate, User
+from app.interop import badges
+from app.models import Certificate, Organisation, User
 
 bp = Blueprint("certificates", __name__)
 
@@ -27,13 +29,22 @@ def download(certificate_id: int) -> Response:
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or not can_see_person(current_user, certificate.user):
         abort(404)
+    language = _pdf_language()
     data = certificate_pdf(
         certificate,
         certificate.user.organisation.name,
         current_app.config["PUBLIC_BASE_URL"],
-        current_language(),
+        language,
     )
-    return _pdf_response(data, f"certificaat-{certificate.serial}.pdf")
+    name = "certificate" if language == "en" else "certificaat"
+    return _pdf_response(data, f"{name}-{certificate.serial}.pdf")
+
+
+def _pdf_language() -> str:
+    """The language asked for with ?lang=nl or ?lang=en (one certificate, either language),
+    else the page's."""
+    asked = request.args.get("lang", "")
+    return asked if asked in current_app.config["LANGUAGES"] else current_language()
 
 
 @bp.route("/mensen/<int:user_id>/overzicht.pdf")
@@ -46,7 +57,7 @@ def transcript(user_id: int) -> Response:
         person,
         issuing.for_user(person.id),
         current_app.config["PUBLIC_BASE_URL"],
-        current_language(),
+        _pdf_language(),
     )
     return _pdf_response(data, f"scholingsoverzicht-{person.id}.pdf")
 
@@ -96,3 +107,74 @@ def verify_form() -> str:
     code = request.args.get("code", "").strip()
     data = _verification(code)[0] if code else None
     return render_template("certificates/verify.html", data=data, code=code)
+
+
+# -- Open Badges 3.0 (app/interop/badges.py): the badge download and the public documents that
+# let a receiving system check one. They reveal nothing about anyone: no badge holder is named.
+
+
+@bp.route("/certificaten/<int:certificate_id>/badge.jwt")
+@login_required
+def download_badge(certificate_id: int) -> Response:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not can_see_person(current_user, certificate.user):
+        abort(404)
+    return Response(
+        badges.signed_badge(certificate),
+        mimetype=badges.MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="badge-{certificate.serial}.jwt"'},
+    )
+
+
+def _public(document: dict | str | None, mimetype: str = "application/json") -> Response:
+    if document is None:
+        abort(404)
+    response = (
+        jsonify(document) if isinstance(document, dict) else Response(document, mimetype=mimetype)
+    )
+    # Receiving systems may check a badge from a browser page of their own.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/badges/achievements/<any(modules, paths):kind>/<slug>")
+def achievement(kind: str, slug: str) -> Response:
+    return _public(badges.achievement_document(kind.removesuffix("s"), slug, _pdf_language()))
+
+
+def _organisation(slug: str) -> Organisation:
+    return db.first_or_404(sa.select(Organisation).where(Organisation.slug == slug))
+
+
+@bp.route("/badges/issuers/<slug>")
+def issuer(slug: str) -> Response:
+    return _public(badges.issuer_profile(_organisation(slug)))
+
+
+@bp.route("/badges/issuers/<slug>/status/<int:number>")
+def status_list(slug: str, number: int) -> Response:
+    return _public(badges.status_list_credential(_organisation(slug), number), badges.MEDIA_TYPE)
+
+
+@bp.route("/badges/jwks.json")
+def jwks() -> Response:
+    return _public(badges.jwks())
+
+
+@bp.route("/badges/keys/<kid>")
+def badge_key(kid: str) -> Response:
+    return _public(badges.public_key(kid))
+
+
+#: A badge is a few kilobytes; anything far bigger is not one.
+MAX_BADGE_BYTES = 64 * 1024
+
+
+@bp.route("/verify", methods=["POST"])
+@limiter.limit(_verify_limit)
+def verify_badge() -> str:
+    upload = request.files.get("file")
+    token = upload.read(MAX_BADGE_BYTES).decode(errors="replace") if upload else ""
+    token = token.strip() or request.form.get("badge", "")[:MAX_BADGE_BYTES].strip()
+    check = badges.verify_badge(token) if token else None
+    return render_template("certificates/verify.html", data=None, code="", badge=check)

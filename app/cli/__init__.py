@@ -5,9 +5,11 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from app.cli.api import api_cli
+    from app.cli.audit import audit_cli
     from app.cli.content import content_cli
     from app.cli.demo import demo_cli
     from app.cli.figures import figures_cli
+    from app.cli.interop import interop_groups
     from app.cli.maintenance import backup_command, privacy_cli
     from app.cli.reminders import reminders_cli
     from app.cli.sso import sso_cli
@@ -23,6 +25,8 @@ def register_commands(app: Flask) -> None:
         figures_cli,
         privacy_cli,
         sso_cli,
+        *interop_groups(),
+        audit_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

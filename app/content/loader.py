@@ -126,6 +126,12 @@ class ContentSet:
             found += path.problems
         return sorted(set(found))
 
+    def all_warnings(self) -> list[Problem]:
+        """What an examiner would point out but that blocks nothing (quiz cues)."""
+        return sorted(
+            {w for module in self.modules.values() if module.quiz for w in module.quiz.warnings}
+        )
+
 
 def read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
     """The file as text, or None with a problem when it is too big or not UTF-8."""
@@ -153,9 +159,17 @@ def read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
 
 
 class Loader:
-    def __init__(self, root: Path, display_root: Path | None = None):
+    def __init__(
+        self,
+        root: Path,
+        display_root: Path | None = None,
+        other_modules: set[str] | frozenset[str] = frozenset(),
+    ):
         self.root = root.resolve()
         self.display_root = display_root
+        #: Modules outside this tree that prerequisites and "module:" links may name (a studio
+        #: draft is checked on its own, beside the modules already published).
+        self.other_modules = set(other_modules)
 
     def display(self, path: Path) -> str:
         """The path as printed in messages: relative to the current directory when possible."""
@@ -169,7 +183,7 @@ class Loader:
 
     def load(self) -> ContentSet:
         content = ContentSet(self.root)
-        module_slugs = self._load_modules(content)
+        module_slugs = self._load_modules(content) | self.other_modules
         self._load_quizzes(content)
         self._load_paths(content)
         for module in content.modules.values():
@@ -390,6 +404,9 @@ class Loader:
         for lesson in module.lessons:
             context = RenderContext(language=language, resolve_link=resolve, glossary=glossary)
             lesson.html = render_markdown(lesson.body, context)
+            if module.doc.problems:
+                # The glossary is in the unreadable front matter: every term would be "unknown".
+                context.unknown_terms.clear()
             self.report_render(lesson.path, lesson.source, context, module.problems)
         context = RenderContext(language=language, resolve_link=resolve, glossary=glossary)
         module.intro_html = render_markdown(module.doc.body, context)
@@ -475,7 +492,13 @@ class Loader:
             module = content.modules.get(
                 (str(doc.meta.get("module")), str(doc.meta.get("language")))
             )
-            objectives = set(module.meta.get("objectives") or {}) if module else None
+            # Unknown when the module's front matter could not be read: that one problem is
+            # reported, not one "unknown objective" per question that follows from it.
+            objectives = (
+                set(module.meta.get("objectives") or {})
+                if module and not module.doc.problems
+                else None
+            )
             quiz = parse_quiz(doc, objectives)
             quiz.problems += raw_html_problems(display, doc.body, doc.body_line)
             expected = f"{quiz.module}.{quiz.language}.md"

@@ -101,8 +101,7 @@ def unit_certificates_zip(unit_id: int) -> Response:
         .join(Certificate.user)
         .where(
             User.unit_id.in_(unit_ids),
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.in_force,
         )
         .order_by(User.name, Certificate.id)
         .options(joinedload(Certificate.user), joinedload(Certificate.module_version))

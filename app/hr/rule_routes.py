@@ -28,7 +28,11 @@ def _rule_form(rule: AssignmentRule | None = None) -> tuple[AssignmentRuleForm, 
     form = AssignmentRuleForm(obj=rule)
     form.path_id.choices = [
         (p.id, p.title(current_language()))
-        for p in db.session.scalars(sa.select(LearningPath).order_by(LearningPath.slug))
+        for p in db.session.scalars(
+            sa.select(LearningPath)
+            .where(LearningPath.visible_to(current_user.organisation_id))
+            .order_by(LearningPath.slug)
+        )
     ]
     form.job_role.choices = [("", _("Alle functies"))] + [
         (role, role) for role in assignments.known_job_roles(current_user.organisation_id)

@@ -7,7 +7,7 @@ rules stand now; assignments no rule selects stay unlinked (made by hand), and n
 ever touches them.
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0013, 0014
 Create Date: 2026-12-05 09:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = "0009"
+down_revision = ("0013", "0014")  # after both of main's heads: one head again
 branch_labels = None
 depends_on = None
 

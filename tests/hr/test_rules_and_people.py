@@ -198,6 +198,7 @@ def test_a_file_without_the_columns_is_explained_without_a_command_line(app, org
 
 def test_a_completed_path_certificate_counts_in_progress_over_time(app, org):
     issuing.issue_for_path(org["Aart"], org["path"])
+    db.session.commit()
     page = session_for(app, org["hr"]).client.get("/hr/").get_data(as_text=True)
     assert "Voortgang in de tijd" in page and 'class="chart__line"' in page
 

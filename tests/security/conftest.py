@@ -28,6 +28,7 @@ from app.models import (
     HrScope,
     ImportBatch,
     LearningPath,
+    ModuleDraft,
     QuizAttempt,
     Role,
 )
@@ -164,6 +165,19 @@ def build_world(app: Flask) -> dict:
         ]
     )
     tokens.create_token(organisation, "HR-systeem", actor=admin)
+    db.session.add(
+        ModuleDraft(
+            organisation_id=organisation.id,
+            slug="eigen",
+            language="nl",
+            module_text="---\nslug: eigen\n---\n",
+            # A lesson with a problem (an unknown term): its page shows the summary, and the
+            # draft's lesson preview has something to show.
+            lessons=[{"slug": "les", "text": "# Les\n\nEen [[term]].\n"}],
+            quiz_text="",
+            assets={},
+        )
+    )
     db.session.commit()
     revoked = issuing.issue_for_path(learner, path)
     issuing.revoke(revoked, "Ten onrechte uitgereikt", admin)
@@ -220,6 +234,7 @@ def seeds(world: dict, extra: list[str]) -> list[str]:
         "system": db.session.scalar(sa.select(AiSystem.id)),
         "rule": db.session.scalar(sa.select(AssignmentRule.id)),
         "attempt": db.session.scalar(sa.select(QuizAttempt.id)),
+        "draft": db.session.scalar(sa.select(ModuleDraft.id)),
     }
     urls = [url.format(**ids) for method, url, _, _ in ROUTES.values() if method == "GET"]
     errors = ["/bestaat-niet", "/logout", "/wachtwoord-herstellen/verlopen", "/modules/geen"]
