@@ -39,7 +39,7 @@ def test_an_admin_makes_an_account_a_token_and_reads_the_audit_log(page, make, s
     person = db.session.scalar(sa.select(User).where(User.email == "tineke@example.org"))
     assert person.roles == {"learner", "trainer"} and person.password_hash is None
     welcome = smtp.to("tineke@example.org")[0]
-    assert welcome["Subject"] == "Uw account bij Geletterd"
+    assert welcome["Subject"] == "Je account bij Geletterd"
     link = re.search(r"http\S+/wachtwoord-herstellen/\S+", welcome.get_content()).group(0)
     assert_accessible(page, "account")
 
@@ -86,4 +86,4 @@ def test_an_admin_makes_an_account_a_token_and_reads_the_audit_log(page, make, s
     page.get_by_label("Nieuw wachtwoord (minstens 12 tekens)").fill("een lang nieuw wachtwoord")
     page.get_by_label("Herhaal het nieuwe wachtwoord").fill("een lang nieuw wachtwoord")
     page.locator("main form button[type=submit]").click()
-    assert "Uw wachtwoord is gewijzigd" in page.inner_text("main")
+    assert "Je wachtwoord is gewijzigd" in page.inner_text("main")

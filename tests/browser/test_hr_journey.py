@@ -102,7 +102,7 @@ def test_hr_finds_who_is_late_imports_assigns_and_changes_an_assignment(
     assert "Regel 3" in problems and "B (e-mailadres)" in problems
     assert "‘niet-goed’ is geen geldig e-mailadres" in problems
     assert "Regel 4" in problems and "D (afdeling)" in problems and "flask" not in problems
-    page.get_by_text("Afdelingscodes die u kunt gebruiken").click()
+    page.get_by_text("Afdelingscodes die je kunt gebruiken").click()
     assert "TEAM" in page.locator("details").last.inner_text()
     assert_accessible(page, "import preview", screenshot="hr-import-preview")
     page.get_by_role("button", name="Import verwerken").click()
@@ -126,7 +126,7 @@ def test_hr_finds_who_is_late_imports_assigns_and_changes_an_assignment(
     rule = db.session.scalar(sa.select(AssignmentRule))
 
     page.get_by_role("link", name="Wijzigen Basis voor iedereen").click()
-    assert "Wat er gebeurt als u opslaat" in page.inner_text("main")
+    assert "Wat er gebeurt als je opslaat" in page.inner_text("main")
     assert_accessible(page, "toewijzing wijzigen")
     page.get_by_label("Functie").select_option("")  # everyone in the organisation
     page.get_by_role("button", name="Wijziging opslaan").click()

@@ -78,7 +78,7 @@ EXPLANATIONS = {
         "kolomnamen, daaronder één medewerker per regel."
     ),
     "missing_columns": lambda: _(
-        "Op de eerste regel (de kolomnamen) ontbreekt: {value}. Geef die kolommen in uw "
+        "Op de eerste regel (de kolomnamen) ontbreekt: {value}. Geef die kolommen in je "
         "spreadsheet een van de namen hieronder, sla het bestand op als CSV en kies het opnieuw."
     ),
     "number_empty": lambda: _("Vul het personeelsnummer in."),
