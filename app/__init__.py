@@ -64,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.evidence.routes import bp as evidence_bp
+    from app.hr import people_routes, rule_routes  # noqa: F401 - add their routes to the HR blueprint
+    from app.hr.calendar import bp as calendar_bp
     from app.hr.routes import bp as hr_bp
     from app.interop.routes import bp as interop_bp
     from app.learn.routes import bp as learn_bp
@@ -84,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         quiz_bp,
         certificates_bp,
         hr_bp,
+        calendar_bp,
         api_bp,
         evidence_bp,
         admin_bp,

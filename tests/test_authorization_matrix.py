@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import (
     AiSystem,
     Assignment,
+    AssignmentRule,
     HrScope,
     ImportBatch,
     LearningPath,
@@ -165,7 +166,20 @@ ROUTES = {
     "hr.import_upload": ("GET", "/hr/import", hr_only(), None),
     "hr.import_preview": ("GET", "/hr/import/{batch}", hr_only(stranger=404), None),
     "hr.rules": ("GET", "/hr/toewijzingen", hr_only(), None),
+    "hr.edit_rule": ("GET", "/hr/toewijzingen/{rule}", hr_only(stranger=404), None),
+    "hr.remove_rule": ("GET", "/hr/toewijzingen/{rule}/verwijderen", hr_only(stranger=404), None),
+    "hr.people_list": ("GET", "/hr/mensen", hr_only(), None),
+    "calendar.deadline": ("GET", "/agenda/basis.ics?medewerker={owner}", owner_hr_admin(), None),
+    "admin.index": ("GET", "/admin/", admin_only(), None),
     "admin.people": ("GET", "/admin/mensen", admin_only(), None),
+    "admin.new_account": ("GET", "/admin/mensen/nieuw", admin_only(), None),
+    # No mail server in this test: the admin is told the mail could not go out (302 either way).
+    "admin.send_password_link": (
+        "POST",
+        "/admin/mensen/{owner}/wachtwoord-link",
+        admin_only(302, 404),
+        {},
+    ),
     "admin.person": ("GET", "/admin/mensen/{owner}", admin_only(stranger=404), None),
     "admin.tokens": ("GET", "/admin/api-sleutels", admin_only(), None),
     "admin.revoke_token": (
@@ -322,6 +336,8 @@ def world(make, content, app):
         job_roles=[],
     )
     db.session.add(system)
+    rule = AssignmentRule(organisation_id=organisation.id, path_id=path.id, unit_id=unit.id)
+    db.session.add(rule)
     draft = ModuleDraft(
         organisation_id=organisation.id,
         slug="eigen",
@@ -350,6 +366,7 @@ def world(make, content, app):
         "hash": "0" * 64,
         "token": token.id,
         "system": system.id,
+        "rule": rule.id,
         "draft": draft.id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)

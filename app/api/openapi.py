@@ -116,7 +116,9 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             },
             "responses": {
                 "BadRequest": _error("A parameter is not valid"),
-                "Unauthorized": _error("No valid bearer token"),
+                "Unauthorized": _error(
+                    "No valid bearer token: missing, unknown, revoked or expired"
+                ),
                 "NotFound": _error("The unit does not exist"),
             },
             "schemas": {

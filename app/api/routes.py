@@ -48,9 +48,15 @@ def token_required(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        found = tokens.find_active(token.strip()) if scheme.lower() == "bearer" else None
+        found = tokens.find_unrevoked(token.strip()) if scheme.lower() == "bearer" else None
         if found is None:
             abort(401, "a valid bearer token is required: Authorization: Bearer <token>")
+        if found.expired(utcnow().date()):
+            abort(
+                401,
+                f"this token expired on {found.expires_on.isoformat()}: ask an administrator "
+                "of your organisation for a new one",
+            )
         found.last_used_at = utcnow()
         audit.record("api.use", target=f"api_token:{found.id}", path=request.path)
         db.session.commit()

@@ -14,6 +14,7 @@ from app.auth.forms import CodeForm, EnrolForm, RecoveryCodeForm
 from app.auth.routes import bp
 from app.auth.session import begin_session
 from app.extensions import db, limiter
+from app.main.start import start_url
 from app.models import User
 
 
@@ -47,7 +48,7 @@ def _finish_sign_in(user: User) -> Response:
     target = second_step.next_url()
     begin_session(user)
     db.session.commit()
-    return redirect(target or url_for("learn.my_learning"))
+    return redirect(target or start_url(user))
 
 
 def _second_step(form: CodeForm | RecoveryCodeForm, template: str) -> str | Response:
@@ -90,7 +91,7 @@ def _enrol(user: User, *, signing_in: bool) -> str | Response:
             return render_template(
                 "auth/mfa_recovery_codes.html",
                 codes=codes,
-                next_url=target or url_for("learn.my_learning"),
+                next_url=target or start_url(user),
             )
         form.code.errors.append(
             _("Deze code klopt niet. Kijk of de tijd op je telefoon goed staat.")

@@ -19,6 +19,11 @@ from app.models import User
 
 MAX_AGE_SECONDS = 60 * 60
 SUBJECT = N_("Nieuw wachtwoord instellen")
+#: What an admin sends: for a new account ("welcome"), or to choose a new password ("reset").
+ADMIN_MAILS = {
+    "welcome": (N_("Je account bij %(site)s"), "account_welcome"),
+    "reset": (N_("Nieuw wachtwoord instellen"), "password_link"),
+}
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -57,6 +62,24 @@ def send_link(user: User, base_url: str) -> None:
     )
     mail.send(user.email, subject, body)
     audit.record("auth.password_reset_requested", actor=user, target=f"user:{user.id}")
+
+
+def send_link_from_admin(user: User, base_url: str, kind: str, actor: User) -> None:
+    """An admin sends the link: for a new account (`kind` "welcome") or to choose a new password
+    ("reset"). Raises smtplib.SMTPException or OSError when the mail cannot go out."""
+    base = base_url.rstrip("/")
+    subject, template = ADMIN_MAILS[kind]
+    subject, body = mail.compose(
+        user.language,
+        subject,
+        template,
+        user=user,
+        url=f"{base}/wachtwoord-herstellen/{make_token(user)}",
+        login=f"{base}/login",
+        site=current_app.config["SITE_NAME"],
+    )
+    mail.send(user.email, subject, body)
+    audit.record("user.password_link_sent", actor=actor, target=f"user:{user.id}", kind=kind)
 
 
 def set_password(user: User, password: str) -> None:

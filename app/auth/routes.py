@@ -23,6 +23,7 @@ from app.auth.session import begin_session
 from app.auth.users import authenticate, find_by_email
 from app.core import audit
 from app.extensions import db, limiter
+from app.main.start import start_url
 
 bp = Blueprint("auth", __name__)
 
@@ -58,7 +59,7 @@ def _failed(response: Response) -> bool:
 )
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
+        return redirect(start_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -73,7 +74,7 @@ def login() -> str | Response:
         else:
             begin_session(user)
             db.session.commit()
-            return redirect(safe_next_url(request.args.get("next")) or url_for("learn.my_learning"))
+            return redirect(safe_next_url(request.args.get("next")) or start_url(user))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -10,6 +10,7 @@ from app.auth import oidc, sso
 from app.auth.routes import _failed, bp, safe_next_url
 from app.auth.session import begin_session
 from app.extensions import db, limiter
+from app.main.start import start_url
 from app.models import IdentityProvider
 
 #: Where to go after signing in, kept across the trip to the provider.
@@ -53,7 +54,7 @@ def _provider_or_404(org_slug: str) -> IdentityProvider:
 def sso_login(org_slug: str) -> Response | tuple[str, int]:
     provider = _provider_or_404(org_slug)
     if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
+        return redirect(start_url(current_user))
     next_url = safe_next_url(request.args.get("next"))
     if next_url:
         session[NEXT_KEY] = next_url
@@ -78,7 +79,7 @@ def sso_callback(org_slug: str) -> Response | tuple[str, int]:
     next_url = session.get(NEXT_KEY)
     begin_session(user)
     db.session.commit()
-    return redirect(safe_next_url(next_url) or url_for("learn.my_learning"))
+    return redirect(safe_next_url(next_url) or start_url(user))
 
 
 def _refuse(provider: IdentityProvider, reason: str, **detail: object) -> tuple[str, int]:

@@ -15,14 +15,30 @@ api_cli = click.Group("api", help="Tokens for the read-only JSON API.")
 @api_cli.command("create-token")
 @click.option("--organisation", "organisation_slug", help="Organisation slug.")
 @click.option("--name", required=True, help="What the token is for, e.g. 'AFAS koppeling'.")
+@click.option("--note", default=None, help="Which system uses it, who looks after it.")
+@click.option(
+    "--expires",
+    "expires_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day it works (YYYY-MM-DD); default one year from today.",
+)
 @with_appcontext
-def create_token_command(organisation_slug, name):
+def create_token_command(organisation_slug, name, note, expires_on):
     """Makes a token and prints it once; only its hash is stored."""
-    row, token = tokens.create_token(_organisation(organisation_slug), name, actor=None)
+    row, token = tokens.create_token(
+        _organisation(organisation_slug),
+        name,
+        actor=None,
+        note=note,
+        expires_on=expires_on.date() if expires_on else None,
+    )
     db.session.commit()
     click.echo(token)
     click.echo(
-        f"token {row.id} ({row.prefix}…) for {name}: store it now, it is not shown again", err=True
+        f"token {row.id} ({row.prefix}…) for {name}, valid through {row.expires_on.isoformat()}: "
+        "store it now, it is not shown again",
+        err=True,
     )
 
 

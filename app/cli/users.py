@@ -84,14 +84,20 @@ def import_command(file, organisation_slug, deactivate_missing, dry_run):
         raise click.ClickException(f"{file}: {error}") from error
     for row, reason in plan.errors:
         click.echo(f"{file}: row {row}: {reason}", err=True)
+    outcome = None
     if not dry_run:
-        apply_import(organisation, plan, actor=None)
+        outcome = apply_import(organisation, plan, actor=None)
         db.session.commit()
     click.echo(
         f"{'would create' if dry_run else 'created'} {len(plan.create)}, updated "
         f"{len(plan.update)}, unchanged {plan.unchanged}, deactivated {len(plan.deactivate)}, "
         f"rejected {len(plan.errors)} row(s)"
     )
+    if outcome is not None:
+        click.echo(
+            f"assigned {outcome['assigned']} learning path(s); {outcome['without_path']} active "
+            "people have no learning path"
+        )
     sys.exit(1 if plan.errors else 0)
 
 

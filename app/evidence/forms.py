@@ -27,7 +27,10 @@ class AiSystemForm(FlaskForm):
     )
     risk_class = SelectField(
         _l("Risicoklasse"),
-        choices=[SelectChoice(value, label) for value, label in RISK_CLASS_LABELS.items()],
+        # Nothing chosen at first: a default would be a claim nobody made (and the first class
+        # is "prohibited practice").
+        choices=[SelectChoice("", _l("Kies een risicoklasse"))]
+        + [SelectChoice(value, label) for value, label in RISK_CLASS_LABELS.items()],
         validators=[DataRequired(_l("Kies een risicoklasse."))],
     )
     job_roles = StringField(

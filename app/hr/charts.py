@@ -45,3 +45,46 @@ def bar_chart(series: list[tuple[dt.date, int]], width: int = 640, height: int =
             )
         )
     return BarChart(width, height, bars, maximum, top + usable)
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    points: list[Point]
+    #: (y, "50 %") of the horizontal grid lines at 0, 25, 50, 75 and 100 percent.
+    grid: list[tuple[float, str]]
+    left: float
+    baseline: float
+
+    @property
+    def path(self) -> str:
+        """The line through the points, as an SVG path."""
+        return " ".join(
+            f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points)
+        )
+
+
+def line_chart(series: list[tuple[dt.date, int]], width: int = 640, height: int = 220) -> LineChart:
+    """Lays out one point per (week, percent 0-100); the template draws it and the table."""
+    top, bottom, left, right = 12, 30, 44, 16
+    usable_height = height - top - bottom
+    step = (width - left - right) / max(len(series) - 1, 1)
+
+    def y_of(percent: float) -> float:
+        return top + usable_height * (1 - percent / 100)
+
+    points = [
+        Point(left + i * step, y_of(min(max(percent, 0), 100)), week.strftime("%d-%m"), percent)
+        for i, (week, percent) in enumerate(series)
+    ]
+    grid = [(y_of(percent), f"{percent} %") for percent in (0, 25, 50, 75, 100)]
+    return LineChart(width, height, points, grid, left, top + usable_height)

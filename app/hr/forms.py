@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 
 class RevokeForm(FlaskForm):
@@ -27,14 +27,17 @@ class ConfirmForm(FlaskForm):
 
 class AssignmentRuleForm(FlaskForm):
     path_id = SelectField(_l("Leerroute"), coerce=int)
-    job_role = StringField(
-        _l("Functie (leeg: alle functies)"), validators=[Optional(), Length(max=100)]
-    )
-    unit_id = SelectField(_l("Afdeling (met alles eronder)"), coerce=int)
+    #: Chosen from the job roles people hold (app.hr.assignments.known_job_roles).
+    job_role = SelectField(_l("Functie"), default="", validate_choice=False)
+    unit_id = SelectField(_l("Voor wie (een afdeling met alles eronder)"), coerce=int)
     deadline_on = DateField(_l("Deadline (datum)"), validators=[Optional()])
     deadline_days = IntegerField(
         _l("Of: aantal dagen na toewijzen"), validators=[Optional(), NumberRange(min=1, max=3650)]
     )
+
+    def validate_job_role(self, field: SelectField) -> None:
+        if (field.data or "") not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Kies een functie uit de lijst."))
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -28,6 +28,20 @@ DIGEST_SUBJECT = N_("Overzicht: %(count)s medewerkers te laat met hun scholing o
 DIGEST_LINES = 50
 
 
+def next_reminder(
+    deadline: dt.date | None, today: dt.date, last_sent: dt.date | None
+) -> dt.date | None:
+    """The day an open learning path with this deadline is next in a reminder: daily from
+    WINDOW before the deadline until it is completed, once a day at most. None without a
+    deadline. (The mail goes out at the first run of `flask reminders send` that day.)"""
+    if deadline is None:
+        return None
+    earliest = (
+        today + dt.timedelta(days=1) if last_sent is not None and last_sent >= today else today
+    )
+    return max(deadline - WINDOW, earliest)
+
+
 @dataclass
 class Result:
     learners: int = 0

@@ -29,6 +29,8 @@ class Figures:
     completed: int = 0
     overdue: int = 0
     key: object = None
+    #: Active people with no learning path assigned (counted for units and the total).
+    without_path: int = 0
 
     @property
     def rate(self) -> int:
@@ -39,6 +41,7 @@ class Figures:
         self.assigned += other.assigned
         self.completed += other.completed
         self.overdue += other.overdue
+        self.without_path += other.without_path
 
 
 @dataclass
@@ -48,6 +51,23 @@ class Dashboard:
     paths: list[Figures] = field(default_factory=list)
     roles: list[Figures] = field(default_factory=list)
     weeks: list[tuple[dt.date, int]] = field(default_factory=list)
+    #: [(monday, assigned by the end of that week, completed by then)], oldest first.
+    progress: list[tuple[dt.date, int, int]] = field(default_factory=list)
+
+    @property
+    def week_rows(self) -> list[tuple[dt.date, int, int | None, int | None]]:
+        """[(monday, completed that week, assigned by its end, completed by its end)]; the
+        totals are None for figures kept before they were counted."""
+        totals = {monday: (assigned, completed) for monday, assigned, completed in self.progress}
+        return [(monday, count, *totals.get(monday, (None, None))) for monday, count in self.weeks]
+
+    @property
+    def progress_rates(self) -> list[tuple[dt.date, int]]:
+        """[(monday, percent of the assignments made by that week's end that were completed)]."""
+        return [
+            (monday, round(100 * completed / assigned) if assigned else 0)
+            for monday, assigned, completed in self.progress
+        ]
 
 
 def completed_clause():
@@ -163,6 +183,14 @@ def dashboard(
         .group_by(User.unit_id)
     ):
         rows[bucket_of[unit_id]].people += count
+    for unit_id, count in db.session.execute(
+        sa.select(User.unit_id, sa.func.count(User.id))
+        .where(
+            *scope.people(), ~sa.select(Assignment.id).where(Assignment.user_id == User.id).exists()
+        )
+        .group_by(User.unit_id)
+    ):
+        rows[bucket_of[unit_id]].without_path += count
     titles = {p.id: p.title(language) for p in db.session.scalars(sa.select(LearningPath))}
     paths: dict[int, Figures] = {}
     for unit_id, path_id, assigned, completed, overdue in _assignment_counts(
@@ -192,6 +220,7 @@ def dashboard(
             key=lambda f: f.label,
         ),
         weeks=completions_per_week(scope, today),
+        progress=progress_per_week(scope, today),
     )
 
 
@@ -217,3 +246,63 @@ def completions_per_week(scope: Scope, today: dt.date, weeks: int = 12):
         if monday in counts:
             counts[monday] += count
     return sorted(counts.items())
+
+
+def _week_bucket(column, first: dt.date):
+    """The day of a timestamp, or NULL for any day before `first`: one group holds everything
+    earlier, so at most 7 × weeks + 1 rows come back however old the data."""
+    day = sa.func.date(column, type_=sa.Date)
+    start = dt.datetime.combine(first, dt.time())
+    return sa.type_coerce(sa.case((column < start, sa.null()), else_=day), sa.Date)
+
+
+def progress_per_week(scope: Scope, today: dt.date, weeks: int = 12):
+    """[(monday, assignments made by the end of that week, of those completed by then)] for the
+    last `weeks` weeks, for the people in scope now. A path counts as completed from the day of
+    its first valid certificate."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    first = this_monday - dt.timedelta(weeks=weeks - 1)
+    mondays = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    assigned_day = _week_bucket(Assignment.assigned_at, first)
+    assigned = db.session.execute(
+        sa.select(assigned_day, sa.func.count(Assignment.id))
+        .join(User, Assignment.user_id == User.id)
+        .where(*scope.people())
+        .group_by(assigned_day)
+    ).all()
+    first_done = (
+        sa.select(
+            Certificate.user_id,
+            Certificate.path_id,
+            sa.func.min(Certificate.issued_at).label("done_at"),
+        )
+        .where(
+            Certificate.kind == "path",
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_by_id.is_(None),
+        )
+        .group_by(Certificate.user_id, Certificate.path_id)
+        .subquery("first_done")
+    )
+    done_day = _week_bucket(first_done.c.done_at, first)
+    completed = db.session.execute(
+        sa.select(done_day, sa.func.count(Assignment.id))
+        .join(User, Assignment.user_id == User.id)
+        .join(
+            first_done,
+            sa.and_(
+                first_done.c.user_id == Assignment.user_id,
+                first_done.c.path_id == Assignment.path_id,
+            ),
+        )
+        .where(*scope.people())
+        .group_by(done_day)
+    ).all()
+
+    def by_week_end(counts) -> list[int]:
+        return [
+            sum(n for day, n in counts if day is None or day < monday + dt.timedelta(days=7))
+            for monday in mondays
+        ]
+
+    return list(zip(mondays, by_week_end(assigned), by_week_end(completed), strict=True))

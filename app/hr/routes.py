@@ -26,16 +26,15 @@ from app.core import audit
 from app.core.time import utcnow
 from app.core.zipstream import stream_zip
 from app.extensions import db
-from app.hr import assignments, charts, exports, scope, snapshots
-from app.hr.forms import AssignmentRuleForm, ConfirmForm, ImportUploadForm, RevokeForm
+from app.hr import assignments, charts, exports, people, reminders, scope, snapshots
+from app.hr.forms import ConfirmForm, ImportUploadForm, RevokeForm
 from app.hr.imports import employees
+from app.hr.imports.problems import FIELD_LABELS
 from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
 from app.models import (
-    AssignmentRule,
     Certificate,
     ImportBatch,
-    LearningPath,
     Organisation,
     OrgUnit,
     Role,
@@ -50,12 +49,20 @@ HR_ROLES = (Role.HR, Role.ADMIN)
 @roles_required(*HR_ROLES)
 @person_in_scope(lambda user_id: db.session.get(User, user_id))
 def person(person: User) -> str:
+    return _person_page(person, RevokeForm())
+
+
+def _person_page(person: User, form: RevokeForm, revoking: int | None = None) -> str:
+    """A person's record for HR: their learning paths and reminders, their certificates."""
     return render_template(
         "hr/person.html",
         person=person,
+        line=people.lines_for([person])[0],
+        window_days=reminders.WINDOW.days,
         certificates=issuing.for_user(person.id),
         validity=issuing.validity,
-        form=RevokeForm(),
+        form=form,
+        revoking=revoking,
     )
 
 
@@ -67,14 +74,7 @@ def revoke(certificate_id: int) -> Response | str:
         abort(404)
     form = RevokeForm()
     if not form.validate_on_submit():
-        return render_template(
-            "hr/person.html",
-            person=certificate.user,
-            certificates=issuing.for_user(certificate.user_id),
-            validity=issuing.validity,
-            form=form,
-            revoking=certificate.id,
-        ), 400
+        return _person_page(certificate.user, form, revoking=certificate.id), 400
     issuing.revoke(certificate, form.reason.data.strip(), current_user)
     db.session.commit()
     flash(_("Certificaat %(serial)s is ingetrokken.", serial=certificate.serial), "success")
@@ -152,6 +152,7 @@ def _dashboard_page(shown: snapshots.ShownFigures, unit: OrgUnit | None) -> str:
         shown=shown,
         unit=unit,
         chart=charts.bar_chart(shown.figures.weeks),
+        progress_chart=charts.line_chart(shown.figures.progress_rates),
     )
 
 
@@ -208,7 +209,13 @@ def import_upload() -> str | Response:
         db.session.add(batch)
         db.session.commit()
         return redirect(url_for("hr.import_preview", batch_id=batch.id))
-    return render_template("hr/import.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "hr/import.html",
+        form=form,
+        field_labels=FIELD_LABELS,
+        header_names=employees.HEADER_NAMES,
+        required=employees.REQUIRED,
+    ), 400 if form.errors else 200
 
 
 def _own_batch(batch_id: int) -> ImportBatch:
@@ -229,11 +236,12 @@ def import_preview(batch_id: int) -> str | Response:
             organisation, batch.data, deactivate_missing=batch.deactivate_missing
         )
     except employees.ImportFileError as error:
-        flash(_("Het bestand kan niet worden gelezen: %(reason)s", reason=str(error)), "error")
+        reason = error.problem.explain() if error.problem else str(error)
+        flash(_("Het bestand kan niet worden gelezen. %(reason)s", reason=reason), "error")
         return redirect(url_for("hr.import_upload"))
     form = ConfirmForm()
     if batch.applied_at is None and form.validate_on_submit():
-        employees.apply_import(organisation, plan, current_user)
+        batch.outcome = employees.apply_import(organisation, plan, current_user)
         batch.applied_at = utcnow()
         db.session.commit()
         flash(
@@ -246,55 +254,32 @@ def import_preview(batch_id: int) -> str | Response:
             ),
             "success",
         )
-        return redirect(url_for("hr.dashboard"))
-    return render_template("hr/import_preview.html", batch=batch, plan=plan, form=form)
+        return redirect(url_for("hr.import_preview", batch_id=batch.id))
+    return render_template(
+        "hr/import_preview.html",
+        batch=batch,
+        plan=plan,
+        form=form,
+        organisation=organisation,
+        field_labels={**FIELD_LABELS, "unit_id": FIELD_LABELS["unit"]},
+        **_import_outcome(batch),
+    )
 
 
-@bp.route("/toewijzingen", methods=["GET", "POST"])
-@roles_required(*HR_ROLES)
-def rules() -> str | Response:
-    form = AssignmentRuleForm()
-    form.path_id.choices = [
-        (p.id, p.title(current_language()))
-        for p in db.session.scalars(
-            sa.select(LearningPath)
-            .where(LearningPath.visible_to(current_user.organisation_id))
-            .order_by(LearningPath.slug)
+def _import_outcome(batch: ImportBatch) -> dict:
+    """For an applied import: how many people in the viewer's scope have no learning path, and
+    the unit codes (to fix a row naming an unknown one)."""
+    visible = scope.scope_unit_ids(current_user)
+    whole = scope.sees_whole_organisation(current_user, visible)
+    return {
+        "without_path": assignments.people_without_a_path(
+            batch.organisation_id, None if whole else visible
         )
-    ]
-    visible_units = scope.scope_unit_ids(current_user)
-    form.unit_id.choices = scope.unit_choices(current_user.organisation_id, visible_units)
-    if current_user.has_role(Role.ADMIN):
-        form.unit_id.choices.insert(0, (0, _("Hele organisatie")))
-    if form.validate_on_submit():
-        rule = AssignmentRule(
-            organisation_id=current_user.organisation_id,
-            path_id=form.path_id.data,
-            job_role=(form.job_role.data or "").strip().lower() or None,
-            unit_id=form.unit_id.data or None,
-            deadline_on=form.deadline_on.data,
-            deadline_days=form.deadline_days.data,
-            created_by_id=current_user.id,
-        )
-        db.session.add(rule)
-        db.session.flush()
-        count = assignments.apply_rules(current_user.organisation_id)
-        audit.record(
-            "assignment_rule.create", actor=current_user, target=f"rule:{rule.id}", assigned=count
-        )
-        db.session.commit()
-        flash(
-            _("De toewijzing is opgeslagen. %(n)s medewerkers kregen de leerroute.", n=count),
-            "success",
-        )
-        return redirect(url_for("hr.rules"))
-    visible = [
-        rule
-        for rule in db.session.scalars(
-            sa.select(AssignmentRule)
-            .where(AssignmentRule.organisation_id == current_user.organisation_id)
-            .order_by(AssignmentRule.id)
-        )
-        if rule.unit_id is None or rule.unit_id in visible_units
-    ]
-    return render_template("hr/rules.html", form=form, rules=visible), 400 if form.errors else 200
+        if batch.applied_at
+        else None,
+        "unit_codes": db.session.execute(
+            sa.select(OrgUnit.code, OrgUnit.name)
+            .where(OrgUnit.organisation_id == batch.organisation_id, OrgUnit.id.in_(visible))
+            .order_by(OrgUnit.code)
+        ).all(),
+    }

@@ -93,3 +93,17 @@ def unit_in_scope(user: User, unit_id: int) -> OrgUnit | None:
     if not user.has_role(Role.ADMIN) and unit.id not in units_in_scope(user):
         return None
     return unit
+
+
+def sees_whole_organisation(user: User, visible: set[int] | None = None) -> bool:
+    """Whether the user's scope is their whole organisation: an admin, or HR whose scope
+    covers every unit. `visible` saves asking again when the caller has scope_unit_ids."""
+    if user.has_role(Role.ADMIN):
+        return True
+    visible = scope_unit_ids(user) if visible is None else visible
+    all_units = set(
+        db.session.scalars(
+            sa.select(OrgUnit.id).where(OrgUnit.organisation_id == user.organisation_id)
+        )
+    )
+    return bool(all_units) and visible >= all_units

@@ -146,7 +146,7 @@ def _keep(scope: Scope, figures: Dashboard, snapshot: FigureSnapshot | None) -> 
 
 def _as_json(figures: Dashboard) -> dict:
     def row(f: Figures) -> list:
-        return [f.label, f.people, f.assigned, f.completed, f.overdue, f.key]
+        return [f.label, f.people, f.assigned, f.completed, f.overdue, f.key, f.without_path]
 
     return {
         "total": row(figures.total),
@@ -154,6 +154,7 @@ def _as_json(figures: Dashboard) -> dict:
         "paths": [row(f) for f in figures.paths],
         "roles": [row(f) for f in figures.roles],
         "weeks": [[monday.isoformat(), count] for monday, count in figures.weeks],
+        "progress": [[monday.isoformat(), a, c] for monday, a, c in figures.progress],
     }
 
 
@@ -164,4 +165,9 @@ def _dashboard_from(stored: dict) -> Dashboard:
         paths=[Figures(*row) for row in stored["paths"]],
         roles=[Figures(*row) for row in stored["roles"]],
         weeks=[(dt.date.fromisoformat(monday), count) for monday, count in stored["weeks"]],
+        # Snapshots kept before progress was counted have none: the chart is then empty.
+        progress=[
+            (dt.date.fromisoformat(monday), assigned, completed)
+            for monday, assigned, completed in stored.get("progress", [])
+        ],
     )

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.routes import safe_next_url
 from app.extensions import db
+from app.main.start import start_url
 
 bp = Blueprint("main", __name__)
 
@@ -27,7 +28,7 @@ bp = Blueprint("main", __name__)
 def index() -> Response | str:
     """Visitors get the start page (what this is, sign in); people signed in their own page."""
     if current_user.is_authenticated:
-        return redirect(url_for("learn.my_learning"))
+        return redirect(start_url(current_user))
     return render_template("main/start.html")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +18,10 @@ class ApiToken(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     #: What the token is for, e.g. "AFAS koppeling".
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: A longer note: which system uses it, who looks after it.
+    note: Mapped[str | None] = mapped_column(sa.String(1000))
+    #: The last day the token works; null for tokens made before tokens had to expire.
+    expires_on: Mapped[date | None]
     #: The first characters of the token, to recognise it in lists; the token itself is not kept.
     prefix: Mapped[str] = mapped_column(sa.String(12))
     #: SHA-256 of the token: a stolen database does not give working tokens.
@@ -28,6 +32,9 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+    def expired(self, today: date) -> bool:
+        return self.expires_on is not None and today > self.expires_on
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of org {self.organisation_id}>"

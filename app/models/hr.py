@@ -74,6 +74,9 @@ class ImportBatch(db.Model):
     deactivate_missing: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
+    #: What applying it did: {"created": n, "updated": n, "unchanged": n, "deactivated": n,
+    #: "rejected": n, "assigned": n}, shown on its page afterwards.
+    outcome: Mapped[dict | None] = mapped_column(sa.JSON)
 
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.filename}>"

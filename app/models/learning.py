@@ -24,6 +24,12 @@ class Assignment(db.Model):
     path_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_paths.id"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[date | None]
+    #: The assignment rule that gave it, while that rule still selects the person: editing or
+    #: removing the rule changes or withdraws the open assignments it made (app/hr/assignments.py).
+    #: Null for assignments made by hand, or kept (completed) after their rule went.
+    rule_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assignment_rules.id", ondelete="SET NULL"), index=True
+    )
 
     path: Mapped[LearningPath] = relationship()
 

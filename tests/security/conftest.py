@@ -232,6 +232,7 @@ def seeds(world: dict, extra: list[str]) -> list[str]:
         "hash": "0" * 64,
         "token": db.session.scalar(sa.select(ApiToken.id)),
         "system": db.session.scalar(sa.select(AiSystem.id)),
+        "rule": db.session.scalar(sa.select(AssignmentRule.id)),
         "attempt": db.session.scalar(sa.select(QuizAttempt.id)),
         "draft": db.session.scalar(sa.select(ModuleDraft.id)),
     }

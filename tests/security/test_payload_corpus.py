@@ -31,6 +31,7 @@ from app.models import (
     LearningPath,
     Role,
     User,
+    UserJobRole,
 )
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import open_attempt
@@ -161,15 +162,23 @@ def test_ai_systems_list_stores_hostile_text_exactly_and_shows_it_inert(world):
     assert wrong == []
 
 
-def test_assignment_rules_store_the_job_role_and_show_it_inert(world):
+def test_assignment_rules_store_the_job_role_and_show_it_inert(world, make):
+    """A rule's job role is chosen from the roles people hold (as an import stores them:
+    stripped, lower-cased); anything else is refused with a message."""
     admin = world["admin"]
+    holder = make.user(email="functies@example.org")
+    known = {
+        p.strip().lower() for label, p in ALL.items() if label not in REFUSED and len(p) <= 100
+    }
+    db.session.add_all(UserJobRole(user_id=holder.id, job_role=role) for role in known)
+    db.session.commit()
     wrong = []
     for label, payload in ALL.items():
         response = admin.post(
             "/hr/toewijzingen",
             {
                 "path_id": str(world["path"].id),
-                "job_role": payload,
+                "job_role": payload.strip().lower(),
                 "unit_id": "0",
                 "deadline_days": "30",
             },

@@ -19,7 +19,8 @@ from app.core import audit
 from app.core.time import utcnow
 from app.extensions import db
 from app.hr import snapshots
-from app.hr.assignments import apply_rules
+from app.hr.assignments import apply_rules, people_without_a_path
+from app.hr.imports.problems import Problem, column_letter
 from app.models import Organisation, OrgUnit, Role, RoleGrant, User, UserJobRole
 
 #: Accepted header names per field, lower-cased; Dutch and English.
@@ -75,7 +76,20 @@ LANGUAGES = {
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (no header, unknown columns); the message says why."""
+    """The file as a whole cannot be read (no header, unknown columns); the message says why,
+    in English; `problem`, when set, says it for people (app/hr/imports/problems.py)."""
+
+    def __init__(self, message: str | Problem) -> None:
+        super().__init__(str(message))
+        self.problem = message if isinstance(message, Problem) else None
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; carries what to fix."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,8 @@ class ImportPlan:
     """What an import will do, before it does it: the preview HR approves."""
 
     rows: list[EmployeeRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    #: (row number, what is wrong); str(problem) is the command line's English reason.
+    errors: list[tuple[int, Problem]] = field(default_factory=list)
     create: list[EmployeeRow] = field(default_factory=list)
     #: (row, {field: (old, new)})
     update: list[tuple[EmployeeRow, dict[str, tuple[object, object]]]] = field(default_factory=list)
@@ -115,8 +130,31 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_rows(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, str]]]:
-    """Parses the file; returns good rows and (row number, reason) for bad ones.
+@dataclass
+class Columns:
+    """Where each field is in the file: {field: index}, and the header as written."""
+
+    index: dict[str, int]
+    header: list[str]
+
+    def problem(self, english: str, kind: str, field_name: str | None = None, **more) -> Problem:
+        """A Problem located in this file's column for the field."""
+        where = {}
+        if field_name in self.index:
+            position = self.index[field_name]
+            where = {"header": self.header[position].strip(), "letter": column_letter(position)}
+        return Problem(english, kind, field_name, **where, **more)
+
+
+def read_rows(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, Problem]]]:
+    """Parses the file; returns good rows and (row number, problem) for bad ones."""
+    rows, errors, _ = read_file(data)
+    return rows, errors
+
+
+def read_file(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, Problem]], Columns]:
+    """Parses the file; returns good rows, (row number, problem) for bad ones, and where the
+    columns are.
 
     Row numbers are as a spreadsheet shows them: the header is row 1.
     """
@@ -127,8 +165,8 @@ def read_rows(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, str]]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFileError("the file is empty") from None
-    columns = _map_header(header)
+        raise ImportFileError(Problem("the file is empty", "empty_file")) from None
+    columns = Columns(_map_header(header), header)
     # Several job roles share one cell: "|" always separates them, "," too unless it is the column
     # separator.
     role_separators = "|" if delimiter == "," else ",|"
@@ -138,25 +176,41 @@ def read_rows(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, str]]]:
             continue
         try:
             row = _read_row(number, cells, columns, role_separators)
-        except ValueError as error:
-            errors.append((number, str(error)))
+        except RowError as error:
+            errors.append((number, error.problem))
             continue
         if row.employee_number in seen_numbers:
+            other = seen_numbers[row.employee_number]
+            english = f"employee number {row.employee_number} is also on row {other}"
             errors.append(
                 (
                     number,
-                    f"employee number {row.employee_number} is also on row "
-                    f"{seen_numbers[row.employee_number]}",
+                    columns.problem(
+                        english,
+                        "duplicate_number",
+                        "employee_number",
+                        value=row.employee_number,
+                        number=other,
+                    ),
                 )
             )
             continue
         if row.email in seen_emails:
-            errors.append((number, f"email {row.email} is also on row {seen_emails[row.email]}"))
+            other = seen_emails[row.email]
+            english = f"email {row.email} is also on row {other}"
+            errors.append(
+                (
+                    number,
+                    columns.problem(
+                        english, "duplicate_email", "email", value=row.email, number=other
+                    ),
+                )
+            )
             continue
         seen_numbers[row.employee_number] = number
         seen_emails[row.email] = number
         rows.append(row)
-    return rows, errors
+    return rows, errors, columns
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -169,38 +223,58 @@ def _map_header(header: list[str]) -> dict[str, int]:
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise ImportFileError(
-            f"the header (row 1) lacks the column(s) {', '.join(missing)}; found: "
-            f"{', '.join(h.strip() for h in header)}. Accepted names, e.g.: personeelsnummer/"
-            "employee_number, e-mailadres/email, naam/name, afdeling/unit, functie/job_roles, "
-            "taal/language, actief/active"
+            Problem(
+                f"the header (row 1) lacks the column(s) {', '.join(missing)}; found: "
+                f"{', '.join(h.strip() for h in header)}. Accepted names, e.g.: personeelsnummer/"
+                "employee_number, e-mailadres/email, naam/name, afdeling/unit, functie/job_roles, "
+                "taal/language, actief/active",
+                "missing_columns",
+                value=",".join(missing),
+            )
         )
     return columns
 
 
-def _read_row(
-    number: int, cells: list[str], columns: dict[str, int], role_separators: str
-) -> EmployeeRow:
+def _read_row(number: int, cells: list[str], columns: Columns, role_separators: str) -> EmployeeRow:
     def cell(name: str) -> str:
-        index = columns.get(name)
+        index = columns.index.get(name)
         return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def fail(english: str, kind: str, field_name: str, **more) -> RowError:
+        return RowError(columns.problem(english, kind, field_name, **more))
 
     _check_cells(cells, columns)
     employee_number = cell("employee_number")
     if not employee_number:
-        raise ValueError("the employee number is empty")
+        raise fail("the employee number is empty", "number_empty", "employee_number")
     try:
         email = validate_email(cell("email"), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValueError(f"email {cell('email')!r} is not a valid address") from None
+        raise fail(
+            f"email {cell('email')!r} is not a valid address",
+            "email_invalid",
+            "email",
+            value=cell("email"),
+        ) from None
     name = cell("name")
     if not name:
-        raise ValueError("the name is empty")
+        raise fail("the name is empty", "name_empty", "name")
     language_text = cell("language").lower() or "nl"
     if language_text not in LANGUAGES:
-        raise ValueError(f"language {cell('language')!r} is not nl or en")
+        raise fail(
+            f"language {cell('language')!r} is not nl or en",
+            "language_unknown",
+            "language",
+            value=cell("language"),
+        )
     active_text = cell("active").lower()
     if active_text and active_text not in TRUE_WORDS | FALSE_WORDS:
-        raise ValueError(f"active {cell('active')!r} is not ja/nee (yes/no)")
+        raise fail(
+            f"active {cell('active')!r} is not ja/nee (yes/no)",
+            "active_unknown",
+            "active",
+            value=cell("active"),
+        )
     roles = cell("job_roles")
     for separator in role_separators:
         roles = roles.replace(separator, "\n")
@@ -216,22 +290,31 @@ def _read_row(
     )
 
 
-def _check_cells(cells: list[str], columns: dict[str, int]) -> None:
-    """Raises ValueError for text no database column can hold: a NUL byte (PostgreSQL refuses
+def _check_cells(cells: list[str], columns: Columns) -> None:
+    """Raises RowError for text no database column can hold: a NUL byte (PostgreSQL refuses
     it) or more characters than the column has (PostgreSQL refuses, SQLite would keep it)."""
-    for field_name, index in columns.items():
+    for field_name, index in columns.index.items():
         value = cells[index].strip() if index < len(cells) else ""
         if "\x00" in value:
-            raise ValueError(f"{field_name} contains a NUL character")
+            raise RowError(
+                columns.problem(f"{field_name} contains a NUL character", "nul", field_name)
+            )
         parts = value.replace("|", ",").split(",") if field_name == "job_roles" else [value]
         limit = MAX_LENGTHS.get(field_name)
         if limit and any(len(part.strip()) > limit for part in parts):
-            raise ValueError(f"{field_name} is longer than {limit} characters")
+            raise RowError(
+                columns.problem(
+                    f"{field_name} is longer than {limit} characters",
+                    "too_long",
+                    field_name,
+                    number=limit,
+                )
+            )
 
 
 def plan_import(organisation: Organisation, data: bytes, *, deactivate_missing: bool) -> ImportPlan:
     """Compares the file with the database; changes nothing."""
-    rows, errors = read_rows(data)
+    rows, errors, columns = read_file(data)
     plan = ImportPlan(errors=errors)
     units = dict(
         db.session.execute(
@@ -257,18 +340,19 @@ def plan_import(organisation: Organisation, data: bytes, *, deactivate_missing: 
         roles_of.setdefault(user_id, set()).add(job_role)
     for row in rows:
         if row.unit_code is not None and row.unit_code not in units:
-            plan.errors.append(
-                (
-                    row.row,
-                    f"unit {row.unit_code!r} does not exist in "
-                    f"{organisation.name}: import the unit tree first",
-                )
+            english = (
+                f"unit {row.unit_code!r} does not exist in {organisation.name}: "
+                "import the unit tree first"
             )
+            problem = columns.problem(english, "unknown_unit", "unit", value=row.unit_code)
+            plan.errors.append((row.row, problem))
             continue
         user = existing.get(row.employee_number)
         owner = email_owner.get(row.email)
         if owner is not None and (user is None or owner != user.id):
-            plan.errors.append((row.row, f"email {row.email} already belongs to another person"))
+            english = f"email {row.email} already belongs to another person"
+            problem = columns.problem(english, "email_taken", "email", value=row.email)
+            plan.errors.append((row.row, problem))
             continue
         plan.rows.append(row)
         if user is None:
@@ -346,8 +430,10 @@ def _create_users(organisation: Organisation, rows: list[EmployeeRow], units: di
         db.session.execute(sa.insert(UserJobRole), job_roles)
 
 
-def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | None) -> None:
-    """Carries out a plan in the caller's transaction; then assigns paths by the rules."""
+def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | None) -> dict:
+    """Carries out a plan in the caller's transaction; then assigns paths by the rules. Returns
+    what it did: {"created", "updated", "unchanged", "deactivated", "rejected", "assigned",
+    "without_path"} (the last: active people of the organisation who have no learning path)."""
     units = dict(
         db.session.execute(
             sa.select(OrgUnit.code, OrgUnit.id).where(OrgUnit.organisation_id == organisation.id)
@@ -377,17 +463,16 @@ def apply_import(organisation: Organisation, plan: ImportPlan, actor: User | Non
     for user in plan.deactivate:
         user.deactivate()
     db.session.flush()
-    assigned = apply_rules(organisation.id)
-    audit.record(
-        "users.import",
-        actor=actor,
-        target=f"organisation:{organisation.slug}",
-        created=len(plan.create),
-        updated=len(plan.update),
-        unchanged=plan.unchanged,
-        deactivated=len(plan.deactivate),
-        rejected=len(plan.errors),
-        assigned=assigned,
-    )
+    outcome = {
+        "created": len(plan.create),
+        "updated": len(plan.update),
+        "unchanged": plan.unchanged,
+        "deactivated": len(plan.deactivate),
+        "rejected": len(plan.errors),
+        "assigned": apply_rules(organisation.id),
+        "without_path": people_without_a_path(organisation.id),
+    }
+    audit.record("users.import", actor=actor, target=f"organisation:{organisation.slug}", **outcome)
     # From the HR page or the command line alike: the dashboard must count the new people at once.
     snapshots.forget(organisation.id)
+    return outcome
