@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = ("0013", "0014")  # after both of main's heads: one head again
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
