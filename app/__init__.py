@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from app.certificates.routes import bp as certificates_bp
     from app.evidence.routes import bp as evidence_bp
     from app.hr.routes import bp as hr_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.learn.routes import bp as learn_bp
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
         quiz_bp,
         certificates_bp,
         hr_bp,
+        jobs_bp,
         api_bp,
         evidence_bp,
         admin_bp,

@@ -12,6 +12,7 @@ from app.models.hr import (
     ReminderSent,
     UserJobRole,
 )
+from app.models.job import Job, JobStatus
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
@@ -24,6 +25,8 @@ __all__ = [
     "Assignment",
     "AssignmentRule",
     "ImportBatch",
+    "Job",
+    "JobStatus",
     "UserJobRole",
     "AuditEvent",
     "Certificate",
