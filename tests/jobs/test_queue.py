@@ -75,10 +75,7 @@ def test_a_consumer_on_the_redis_queue_runs_the_export(redis_app, team):
 def test_periodic_work_runs_once_per_slot_however_many_workers(backend, tmp_path):
     """Two workers (two Huey objects on one store, as two processes have) claim the same
     minute: only the first runs the work."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path}/queue.db"
-    else:
-        url = REDIS_URL
+    url = f"sqlite:///{tmp_path}/queue.db" if backend == "sqlite" else REDIS_URL
     name = f"periodic-{uuid.uuid4().hex[:8]}"
     first, second = make_huey(url, name), make_huey(url, name)
     try:
