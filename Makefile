@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 export FLASK_APP := app:create_app
 
 .PHONY: run install db content demo test test-sqlite test-postgres lint format translations clean
@@ -21,7 +22,11 @@ run: install
 	$(BIN)/flask db upgrade
 	-$(BIN)/flask content sync  # a module with errors is reported and skipped; the rest still loads
 	$(BIN)/flask demo load
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# One background worker beside the web server (exports, ZIPs, imports, reminders); it stops
+	@# with the server (Ctrl-C).
+	$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

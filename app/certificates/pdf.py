@@ -8,6 +8,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 
+from app.certificates import fonts
 from app.certificates.issuing import grouped
 from app.models import Certificate, User
 
@@ -54,10 +55,15 @@ TEXTS = {
 
 
 class _Document(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, *texts: str) -> None:
+        """A4 in DejaVu: the per-process parsed cut font when it has every character of
+        `texts` (app/certificates/fonts.py), else the full font file, parsed now."""
         super().__init__(format="A4")
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        if texts and fonts.covers(*texts):
+            fonts.add_fonts(self, "DejaVu")
+        else:
+            self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(True, margin=20)
         self.set_margins(20, 20, 20)
         self.set_creator("Geletterd")
@@ -75,7 +81,14 @@ def certificate_pdf(
     certificate: Certificate, organisation_name: str, base_url: str, language: str = "nl"
 ) -> bytes:
     t = TEXTS.get(language, TEXTS["nl"])
-    pdf = _Document()
+    objectives = (
+        list(certificate.module_version.objectives.values())
+        if certificate.module_version is not None
+        else []
+    )
+    pdf = _Document(
+        organisation_name, certificate.user.name, certificate.title, base_url, *objectives
+    )
     pdf.set_title(f"{t['certificate']} {certificate.serial}")
     pdf.add_page()
     pdf.line_text(organisation_name, 12)
@@ -92,11 +105,6 @@ def certificate_pdf(
     pdf.line_text(title, 16, "B", 9)
     if certificate.score is not None:
         pdf.line_text(f"{t['score']}: {certificate.score:g}%", 11)
-    objectives = (
-        certificate.module_version.objectives.values()
-        if certificate.module_version is not None
-        else []
-    )
     if objectives:
         pdf.ln(3)
         pdf.line_text(t["objectives"], 11, "B")
