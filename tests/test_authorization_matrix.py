@@ -14,8 +14,19 @@ import sqlalchemy as sa
 
 from app.api import tokens
 from app.certificates import issuing
+from app.core.time import utcnow
 from app.extensions import db
-from app.models import AiSystem, Assignment, HrScope, ImportBatch, LearningPath, QuizAttempt, Role
+from app.jobs import results
+from app.models import (
+    AiSystem,
+    Assignment,
+    HrScope,
+    ImportBatch,
+    Job,
+    LearningPath,
+    QuizAttempt,
+    Role,
+)
 from tests.conftest import Auth, csrf_token
 from tests.learn.helpers import read_all_lessons, take_quiz
 
@@ -155,6 +166,10 @@ ROUTES = {
         hr_only(302, 404),
         {},
     ),
+    "jobs.index": ("GET", "/taken/", hr_only(), None),
+    "jobs.show": ("GET", "/taken/{job}", hr_only(stranger=404), None),
+    "jobs.download": ("GET", "/taken/{job}/download", hr_only(stranger=404), None),
+    "jobs.retry": ("POST", "/taken/{job}/opnieuw", hr_only(303, 404), {}),
     "studio.index": ("GET", "/studio", trainer_admin(), None),
     "studio.module": ("GET", "/studio/modules/proef", trainer_admin(), None),
     "studio.lesson_preview": ("GET", "/studio/modules/proef/nl/lessons/1", trainer_admin(), None),
@@ -210,7 +225,19 @@ def world(make, content, app):
         job_roles=[],
     )
     db.session.add(system)
+    job = Job(
+        kind="export_csv",
+        organisation_id=organisation.id,
+        requested_by_id=hr.id,
+        unit_roots=[unit.id],
+        status="done",
+        result_name="voortgang.csv",
+        result_size=3,
+        expires_at=utcnow() + dt.timedelta(hours=1),
+    )
+    db.session.add(job)
     db.session.commit()
+    results.path_of(job.public_id).write_bytes(b"a;b")
     users = {
         "owner": owner,
         "learner": make.user(email="learner@example.org"),
@@ -228,6 +255,7 @@ def world(make, content, app):
         "hash": "0" * 64,
         "token": token.id,
         "system": system.id,
+        "job": job.public_id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)
         ),

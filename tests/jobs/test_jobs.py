@@ -13,7 +13,7 @@ from app.extensions import db
 from app.jobs import results
 from app.models import AuditEvent, Job, Role
 from tests.jobs.conftest import session_for
-from tests.jobs.helpers import download_link, fetched, start_job
+from tests.jobs.helpers import download_link, fetched, run_and_download, start_job
 
 
 def job_of(job_page: str) -> Job:
@@ -144,3 +144,21 @@ def test_starting_a_job_needs_the_form_token(app, team):
     hr = session_for(app, team["hr"])
     assert hr.client.post("/hr/export.csv").status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+def test_the_evidence_pdf_of_a_large_scope_is_made_in_the_background(app, team, run_jobs):
+    """Small scopes get the PDF at once; above the threshold it becomes a job."""
+    from pypdf import PdfReader
+
+    team["certify"](3)
+    hr = session_for(app, team["hr"])
+    direct = hr.client.get("/hr/verantwoording/rapport.pdf")
+    assert direct.mimetype == "application/pdf"
+    app.config["EVIDENCE_PDF_JOB_THRESHOLD"] = 2
+    try:
+        response = run_and_download(hr, "/hr/verantwoording/rapport.pdf", run_jobs)
+    finally:
+        app.config["EVIDENCE_PDF_JOB_THRESHOLD"] = 2000
+    assert response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Gemeente A" in text
