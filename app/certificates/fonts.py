@@ -9,8 +9,8 @@ font again. For certificates, made by the thousand, this module:
    of the size;
 2. parses that cut font once per process, and gives each document a shallow copy of it (the
    metrics and parsed tables shared, only read; the glyphs used its own);
-3. remembers, per set of glyphs a document used, the subset font fpdf2 embeds: certificates
-   share most of their letters, so the subsetting runs once for many documents.
+3. remembers, per set of non-ASCII letters a document used, the subset font fpdf2 embeds (all
+   of ASCII always in it): the subsetting runs once for thousands of documents.
 
 A text with a character outside the cut font (a name in Cyrillic, say) makes `covers` false; the
 caller then uses the full font the slow way, so no letter is ever lost.
@@ -106,7 +106,11 @@ class _Face:
         return tag in self._shared
 
     def subset_to(self, glyph_names: list[str]) -> None:
-        self._subset = _subset(self._style, tuple(sorted(set(glyph_names))))
+        # Every ASCII letter goes in, used or not: the subset then depends only on the few
+        # other letters a certificate has (an ë, a Ç), so one subset serves thousands of PDFs.
+        # It costs a few kilobytes per PDF.
+        extra = set(glyph_names) - _ascii_glyphs(self._style)
+        self._subset = _subset(self._style, tuple(sorted(extra)))
 
     def getGlyphID(self, name: str) -> int:  # noqa: N802 - fontTools' name
         return self._subset.glyph_ids[name]
@@ -128,19 +132,26 @@ _subsets: OrderedDict[tuple, _Subset] = OrderedDict()
 _subsets_lock = threading.Lock()
 
 
-def _subset(style: str, glyph_names: tuple[str, ...]) -> _Subset:
-    key = (style, glyph_names)
+@cache
+def _ascii_glyphs(style: str) -> frozenset[str]:
+    cmap = ttLib.TTFont(io.BytesIO(_cut_font(style))).getBestCmap()
+    return frozenset(cmap[code] for code in range(0x20, 0x7F) if code in cmap)
+
+
+def _subset(style: str, extra_glyphs: tuple[str, ...]) -> _Subset:
+    key = (style, extra_glyphs)
     with _subsets_lock:
         if key in _subsets:
             _subsets.move_to_end(key)
             return _subsets[key]
     font = ttLib.TTFont(io.BytesIO(_cut_font(style)))
     subsetter = _RealSubsetter(_LAST_OPTIONS.get() or ftsubset.Options())
-    subsetter.populate(glyphs=list(glyph_names))
+    glyph_names = sorted(_ascii_glyphs(style) | set(extra_glyphs))
+    subsetter.populate(glyphs=glyph_names)
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)
-    found = _Subset(out.getvalue(), {name: font.getGlyphID(name) for name in glyph_names})
+    found = _Subset(out.getvalue(), {name: font.getGlyphID(name) for name in font.getGlyphOrder()})
     with _subsets_lock:
         _subsets[key] = found
         while len(_subsets) > SUBSETS_KEPT:
