@@ -1,6 +1,6 @@
 """Progress and heartbeat of a running job, written beside the job's own transaction.
 
-Both go through their own short connection: an import holds one long transaction, and the
+Progress goes through its own short connection: an import holds one long transaction, and the
 status page must see progress before that commits. On SQLite such a write can find the file
 locked by the job itself; progress is advisory, so that write is skipped, never waited for long.
 """
@@ -52,25 +52,46 @@ class Progress:
             _write(self.engine, self.job_id, done=self.done, heartbeat_at=utcnow())
 
 
-class Heartbeat:
-    """A thread that stamps the job's heartbeat every few seconds while the worker lives, so a
-    long single step (one big query) does not look like a dead worker."""
+def heartbeat_key(job_id: int) -> str:
+    return f"heartbeat:job:{job_id}"
 
-    def __init__(self, job_id: int, every_seconds: float) -> None:
+
+def last_heartbeat(huey, job_id: int) -> float | None:
+    """When the job's worker last said "still here" (a Unix time), or None."""
+    return huey.get(heartbeat_key(job_id), peek=True)
+
+
+class Heartbeat:
+    """A thread that stamps "still here" every few seconds while the worker lives, so a long
+    single step (one big query) does not look like a dead worker.
+
+    The stamp goes to the queue's store (Redis, or the queue's own SQLite file), not to the
+    database: an import holds the database's write lock for its whole transaction on SQLite,
+    and a heartbeat waiting behind it would make a busy worker look dead."""
+
+    def __init__(self, huey, job_id: int, every_seconds: float) -> None:
+        self.huey = huey
         self.job_id = job_id
-        self.engine = db.engine
         self.every_seconds = every_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True, name=f"job-{job_id}")
 
+    def _stamp(self) -> None:
+        try:
+            self.huey.put(heartbeat_key(self.job_id), time.time())
+        except Exception:  # a store hiccup: the next beat tries again
+            log.exception("job %s: heartbeat not written", self.job_id)
+
     def _beat(self) -> None:
         while not self._stop.wait(self.every_seconds):
-            _write(self.engine, self.job_id, heartbeat_at=utcnow())
+            self._stamp()
 
     def __enter__(self) -> Heartbeat:
+        self._stamp()
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        self.huey.get(heartbeat_key(self.job_id))  # reading without peek removes it

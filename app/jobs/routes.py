@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from app.auth.decorators import roles_required
@@ -47,6 +56,8 @@ def show(public_id: str) -> str:
         failure=FAILURES.get(job.error or "", ""),
         form=ConfirmForm(),
         refresh_seconds=REFRESH_SECONDS,
+        # WCAG 2.2.1: whoever reads the page without JavaScript can stop the reloading.
+        refresh=request.args.get("vernieuwen") != "nee",
     )
 
 

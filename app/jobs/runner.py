@@ -13,6 +13,7 @@ from app.extensions import db
 from app.jobs import results
 from app.jobs.kinds import KINDS, JobFailed
 from app.jobs.progress import Heartbeat, Progress
+from app.jobs.queue import huey_for
 from app.jobs.service import _fail
 from app.models import Job, JobStatus
 
@@ -45,7 +46,11 @@ def run(job_id: int) -> None:
     progress = Progress(job.id)
     try:
         with (
-            Heartbeat(job.id, current_app.config["JOB_HEARTBEAT_SECONDS"]),
+            Heartbeat(
+                huey_for(current_app._get_current_object()),
+                job.id,
+                current_app.config["JOB_HEARTBEAT_SECONDS"],
+            ),
             results.writing(job.public_id) as path,
         ):
             summary = kind.run(job, progress, path)
@@ -62,19 +67,33 @@ def run(job_id: int) -> None:
 
 
 def _record_success(job: Job, summary: dict | None) -> None:
-    """Marks the job done, in the same transaction as the work itself (an import's changes)."""
+    """Marks the job done, in the same transaction as the work itself (an import's changes),
+    and only if it is still ours: a job already failed as abandoned stays failed, and its
+    work is undone."""
     now = utcnow()
     kind = KINDS[job.kind]
-    job.status = JobStatus.DONE
-    job.summary = summary
-    job.done = job.total or job.done
-    job.finished_at = now
-    job.expires_at = now + dt.timedelta(hours=current_app.config["JOB_RESULT_HOURS"])
-    if kind.mimetype is None:
+    has_file = kind.mimetype is not None
+    if not has_file:
         results.remove(job.public_id)
-    else:
-        job.result_name = kind.filename(job)
-        job.result_size = results.path_of(job.public_id).stat().st_size
+    finished = db.session.execute(
+        sa.update(Job)
+        .where(Job.id == job.id, Job.status == JobStatus.RUNNING)
+        .values(
+            status=JobStatus.DONE,
+            summary=summary,
+            done=sa.func.coalesce(Job.total, Job.done),
+            finished_at=now,
+            expires_at=now + dt.timedelta(hours=current_app.config["JOB_RESULT_HOURS"]),
+            result_name=kind.filename(job) if has_file else None,
+            result_size=results.path_of(job.public_id).stat().st_size if has_file else None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if finished != 1:
+        db.session.rollback()
+        results.remove(job.public_id)
+        log.warning("job %s finished after it was given up; its result is dropped", job.id)
+        return
     db.session.commit()
 
 

@@ -4,6 +4,7 @@ and deleting old results. Views, tasks and the CLI all come here."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.hr.scope import units_in_scope
 from app.jobs import queue, results
 from app.jobs.kinds import KINDS
+from app.jobs.progress import last_heartbeat
 from app.models import Job, JobStatus, Role, User
 
 
@@ -100,15 +102,20 @@ def for_requester(user: User, limit: int = 20) -> list[Job]:
 
 
 def fail_abandoned(now: dt.datetime | None = None) -> int:
-    """Marks running jobs whose worker stopped sending heartbeats as failed: the worker was
-    killed or the machine went down. Their half file is never offered; they can be retried."""
+    """Marks running jobs whose worker stopped sending heartbeats (in the queue's store) as
+    failed: the worker was killed or the machine went down. Their half file is never
+    offered; they can be retried."""
     now = now or utcnow()
-    limit = now - dt.timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
-    abandoned = list(
-        db.session.scalars(
-            sa.select(Job).where(Job.status == JobStatus.RUNNING, Job.heartbeat_at < limit)
+    lease = current_app.config["JOB_LEASE_SECONDS"]
+    limit = now - dt.timedelta(seconds=lease)
+    huey = queue.huey_for(current_app._get_current_object())
+    abandoned = [
+        job
+        for job in db.session.scalars(
+            sa.select(Job).where(Job.status == JobStatus.RUNNING, Job.started_at < limit)
         )
-    )
+        if (last_heartbeat(huey, job.id) or 0) < time.time() - lease
+    ]
     for job in abandoned:
         _fail(job, "interrupted", now)
         results.remove(job.public_id)

@@ -67,8 +67,8 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
-    #: Written by the worker while it runs; a running job whose heartbeat is older than
-    #: JOB_LEASE_SECONDS lost its worker and is marked failed.
+    #: When the worker last wrote progress. (Whether the worker still lives is told by its
+    #: heartbeat in the queue's store: app/jobs/progress.py.)
     heartbeat_at: Mapped[datetime | None]
     #: After this the result is deleted (JOB_RESULT_HOURS after it was finished).
     expires_at: Mapped[datetime | None] = mapped_column(index=True)

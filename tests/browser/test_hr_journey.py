@@ -14,7 +14,9 @@ CSV = (
 )
 
 
-def test_hr_imports_employees_assigns_a_path_and_reads_the_dashboard(page, make, content, tmp_path):
+def test_hr_imports_employees_assigns_a_path_and_reads_the_dashboard(
+    page, make, content, tmp_path, run_jobs
+):
     organisation = make.organisation()
     unit = make.unit(organisation, "TEAM")
     hr = make.user(Role.HR, email="hr@example.org", name="Hanneke HR", unit=unit)
@@ -34,7 +36,10 @@ def test_hr_imports_employees_assigns_a_path_and_reads_the_dashboard(page, make,
     assert "Sanne Öztürk" in main and "Regel 3" in main
     assert_accessible(page, "import preview", screenshot="hr-import-preview")
     page.get_by_role("button", name="Import verwerken").click()
+    assert run_jobs() == 1  # the import runs as a background job
+    page.get_by_text("De import is verwerkt").wait_for(timeout=15_000)  # the page refreshes
     assert db.session.scalar(sa.select(User).where(User.email == "sanne@example.org"))
+    page.get_by_role("link", name="Naar de voortgang").click()
 
     page.get_by_role("link", name="Leerroutes toewijzen").click()
     assert_accessible(page, "toewijzingen")

@@ -26,7 +26,12 @@ def test_a_queued_job_shows_a_progress_bar_and_refreshes_itself(app, team, run_j
     hr = session_for(app, team["hr"])
     job_page = start_job(hr, f"/hr/eenheden/{team['unit'].id}/certificaten.zip")
     html = hr.client.get(job_page).get_data(as_text=True)
-    assert "<progress" in html and '<meta http-equiv="refresh" content="2">' in html
+    assert (
+        "<progress" in html
+        and '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+    )
+    assert "js/job-progress.js" in html and "Niet automatisch verversen" in html
+    assert "http-equiv" not in hr.client.get(job_page + "?vernieuwen=nee").get_data(as_text=True)
     assert "wachtrij" in html and download_link(html) is None
     assert hr.client.get(job_page + "/download").status_code == 404
 
