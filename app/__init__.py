@@ -15,6 +15,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
+    register_static_files(app)
     register_cli(app)
     return app
 
@@ -89,6 +90,12 @@ def register_security(app: Flask) -> None:
 
     init_security_headers(app)
     trust_reverse_proxies(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from app.core.static_files import init_static_files
+
+    init_static_files(app)
 
 
 def register_cli(app: Flask) -> None:
