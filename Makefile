@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run install db content demo test test-sqlite test-postgres lint format translations clean
+.PHONY: run install db content demo test test-sqlite test-postgres lint format translations clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-postgres: install
 	else \
 		echo "== PostgreSQL NOT reachable at $$url: PostgreSQL tests SKIPPED =="; \
 	fi
+
+# The README's pictures, of the real course and demo organisation, taken on purpose (not by make test).
+screenshots: install
+	SCREENSHOT_DIR=docs/screenshots GELETTERD_README_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_readme_screenshots.py
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot .

@@ -57,6 +57,15 @@ class Config:
     THEME_CSS_FILE = os.environ.get("THEME_CSS_FILE", "")
     #: The CSS class its tokens are scoped to; the open example tokens use "voorbeeld-theme".
     THEME_CLASS = os.environ.get("THEME_CLASS", "voorbeeld-theme")
+    #: Time zone for visitors who are not signed in (an organisation's own zone is kept with it).
+    TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
+    #: The organisation's logo (PNG, JPEG or SVG), shown on the start page and on certificates,
+    #: and its name for the start page (certificates name each holder's own organisation).
+    LOGO_FILE = os.environ.get("LOGO_FILE", "")
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "")
+    #: Who signs certificates: a name and a role, e.g. "J. de Vries" and "Gemeentesecretaris".
+    CERTIFICATE_SIGNATORY_NAME = os.environ.get("CERTIFICATE_SIGNATORY_NAME", "")
+    CERTIFICATE_SIGNATORY_ROLE = os.environ.get("CERTIFICATE_SIGNATORY_ROLE", "")
     BABEL_DEFAULT_LOCALE = "nl"
     LANGUAGES = ("nl", "en")
     LOAD_DEMO_DATA = False
@@ -85,6 +94,10 @@ class Config:
     #: Failed sign-ins allowed per account and per client address before a pause.
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 15 minutes")
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "50 per 15 minutes")
+    #: Wrong second-factor codes allowed per account before a pause.
+    MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per 15 minutes")
+    #: API requests allowed per token; more get 429 with Retry-After.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     #: Days after someone leaves before `flask privacy purge` replaces their personal data.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(2 * 365)))
     #: Seconds the HR dashboard may show figures counted earlier, for scopes too large to count
@@ -92,6 +105,8 @@ class Config:
     HR_FIGURES_MAX_AGE = int(os.environ.get("HR_FIGURES_MAX_AGE", str(10 * 60)))
     #: Public certificate verification, per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    #: argon2id cost (a profile of argon2.profiles): RFC 9106's low-memory choice, 64 MiB.
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # noqa: S105 - a cost profile, not a password
 
     #: The job queue: a SQLite file by default (nothing to install), redis://host:port/db in
     #: production. Every app server and worker must name the same queue.
@@ -135,6 +150,9 @@ class TestingConfig(Config):
     JOB_RESULTS_DIR = f"{_TEST_JOB_DIR}/job-results"
     JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "3"))
     JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "0.5"))
+    #: Hashing at production cost took about 60 % of the suite's time; tests of the production
+    #: cost set it back (tests/auth/test_password_cost.py).
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # noqa: S105 - a cost profile, not a password
 
 
 class ProductionConfig(Config):

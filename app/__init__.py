@@ -54,9 +54,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import security_routes  # noqa: F401 - access review, second-factor reset
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
-    from app.auth import sso_routes  # noqa: F401 - adds the single sign-on routes to the auth blueprint
+    from app.auth import (  # noqa: F401 - second factor, own account
+        account_routes,
+        mfa_routes,
+        sso_routes,  # noqa: F401 - adds the single sign-on routes to the auth blueprint
+    )
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.evidence.routes import bp as evidence_bp
@@ -66,6 +71,11 @@ def register_blueprints(app: Flask) -> None:
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
     from app.quiz.routes import bp as quiz_bp
+    from app.studio import (  # noqa: F401 - add the writing and review pages to the studio
+        draft_routes,
+        review_routes,
+    )
+    from app.studio.feedback_routes import bp as feedback_bp
     from app.studio.routes import bp as studio_bp
 
     for blueprint in (
@@ -80,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         evidence_bp,
         admin_bp,
         studio_bp,
+        feedback_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -3,12 +3,16 @@
 The choice is kept on the account, or in the session when nobody is signed in.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from babel.support import Translations
 from flask import Flask, current_app, g, session
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core import formats
 from app.extensions import babel
 
 
@@ -44,6 +48,20 @@ def request_translations() -> Translations:
     return translations
 
 
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Everything translated inside speaks `language`, whatever the request's: for an e-mail to
+    someone else, or a document in the language it is asked for."""
+    saved = g.pop("_translations", None)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        g.pop("_translations", None)
+        if saved is not None:
+            g._translations = saved
+
+
 def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
@@ -56,6 +74,26 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.filters.update(
+        day=lambda value: formats.day(value, current_language(), time_zone()),
+        moment=lambda value: formats.moment(value, current_language(), time_zone()),
+        clock=lambda value: formats.clock(value, time_zone()),
+        when=lambda value: formats.when(value, current_language(), time_zone()),
+        number=lambda value: formats.number(value, current_language()),
+        percent=lambda value: formats.percent(value, current_language()),
+    )
+
+
+def time_zone() -> str:
+    """The time zone pages show times in: the signed-in person's organisation's, else the
+    installation's default (TIME_ZONE)."""
+    zone = g.get("_time_zone")
+    if zone is None:
+        zone = current_app.config.get("TIME_ZONE") or formats.DEFAULT_ZONE
+        if current_user.is_authenticated:
+            zone = current_user.organisation.time_zone or zone
+        g._time_zone = zone
+    return zone
 
 
 AUDIENCE_LABELS = {

@@ -270,12 +270,17 @@ def report_pdf(args: argparse.Namespace) -> tuple[list[bytes], float]:
 @contextlib.contextmanager
 def full_font_per_pdf() -> Iterator[None]:
     """The certificate as it was made before fonts were kept per process."""
-    covers = fonts.covers
-    fonts.covers = lambda *texts: False
+    add_fonts = fonts.add_fonts
+
+    def parse_full_font(pdf, family: str) -> None:
+        pdf.add_font(family, "", str(fonts.FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font(family, "B", str(fonts.FONT_DIR / "DejaVuSans-Bold.ttf"))
+
+    fonts.add_fonts = parse_full_font
     try:
         yield
     finally:
-        fonts.covers = covers
+        fonts.add_fonts = add_fonts
 
 
 def report_route_zip(args: argparse.Namespace, pdf_seconds: float) -> None:

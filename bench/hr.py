@@ -43,14 +43,18 @@ ROOT = BENCH_DIR.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(ROOT))  # `config` lives at the repository root, outside the app package
 
+import pyotp  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.content.loader import Loader  # noqa: E402
 from app.content.publish import sync  # noqa: E402
-from app.demo import generate  # noqa: E402
-from app.demo.seed import DEMO_PASSWORD  # noqa: E402
+from app.demo import (  # noqa: E402
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    generate,  # noqa: E402
+)
 from app.extensions import db  # noqa: E402
 from app.models import Certificate, HrScope, OrgUnit, User  # noqa: E402
 from config import TestingConfig, _database_url  # noqa: E402
@@ -240,6 +244,11 @@ def log_in(app: Flask, email: str):
     response = client.post(
         "/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
     )
+    if response.location.startswith("/login/code"):  # the second factor: the demo app's code
+        page = client.get("/login/code").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        response = client.post("/login/code", data={"code": code, "csrf_token": token})
     assert response.status_code == 302, f"login as {email} failed"
     return client
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -24,12 +26,13 @@ os.environ.setdefault(
 os.environ.setdefault("TEST_JOB_DIR", tempfile.mkdtemp(prefix="geletterd-jobs-"))
 
 from app import create_app  # noqa: E402 - after the test database is chosen
+from app.auth import mfa  # noqa: E402
 from app.auth.users import create_user  # noqa: E402
 from app.content import published  # noqa: E402
 from app.content.loader import Loader  # noqa: E402
 from app.content.publish import sync  # noqa: E402
 from app.extensions import db, fragment_cache, limiter  # noqa: E402
-from app.models import Organisation, OrgUnit, Role, User  # noqa: E402
+from app.models import Organisation, OrgUnit, Role, TotpCredential, User  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -139,7 +142,9 @@ class Factory:
         name: str = "Özlem Çelik-de Vries",
         unit: OrgUnit | None = None,
         language: str = "nl",
+        second_factor: bool | None = None,
     ) -> User:
+        """`second_factor`: enrol an authenticator app; by default when the roles need one."""
         self.count += 1
         user = create_user(
             organisation=organisation or self.organisation(),
@@ -150,6 +155,8 @@ class Factory:
             language=language,
             unit_id=unit.id if unit else None,
         )
+        if second_factor or (second_factor is None and mfa.is_required(user)):
+            enrol_second_factor(user)
         db.session.commit()
         return user
 
@@ -166,16 +173,69 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+def enrol_second_factor(user: User) -> str:
+    """Enrols `user`'s authenticator app as the enrolment page does: a new secret, confirmed
+    with a real code. The code is the one of a minute ago, so that the next sign-ins (which
+    may not reuse a code) have the current steps free. Returns the secret."""
+    secret = mfa.pending_secret(user)
+    a_minute_ago = time.time() - 60
+    assert mfa.confirm_enrolment(user, pyotp.TOTP(secret).at(a_minute_ago), now=a_minute_ago)
+    return secret
+
+
+def next_code(user_id: int) -> str:
+    """A real code from `user_id`'s authenticator app that the server will still accept: codes
+    of the previous, current and next 30-second step count, each once. Waits for the next step
+    when a test signs the same person in more than three times within one."""
+    credential = db.session.execute(
+        sa.select(TotpCredential)
+        .where(TotpCredential.user_id == user_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    totp = pyotp.TOTP(credential.secret)
+    while True:
+        now = time.time()
+        current = int(now // totp.interval)
+        if now % totp.interval > totp.interval - 1:  # too close to the turn of the step
+            time.sleep(1.1)
+            continue
+        step = max(current - 1, (credential.last_used_step or 0) + 1)
+        if step <= current + 1:
+            return totp.generate_otp(step)
+        time.sleep((current + 1) * totp.interval - now + 0.1)
+
+
 class Auth:
     def __init__(self, client: FlaskClient):
         self.client = client
 
     def login(self, user_or_email: User | str, password: str = PASSWORD):
+        """Signs in with the password and, for an account with an authenticator app, a real
+        code from it (the second step). Returns the last response."""
         email = user_or_email.email if isinstance(user_or_email, User) else user_or_email
         token = csrf_token(self.client)
-        return self.client.post(
+        response = self.client.post(
             "/login", data={"email": email, "password": password, "csrf_token": token}
         )
+        if response.status_code == 302 and response.location.startswith("/login/code"):
+            user_id = db.session.scalar(sa.select(User.id).where(User.email == email.lower()))
+            return self.second_step(next_code(user_id))
+        return response
+
+    def enrol_second_factor(self):
+        """Enrols an app on the page a person whose role needs one is sent to after their
+        password: reads the key off the page and answers with its current code, as a person
+        with an authenticator app does. Returns the response (the recovery codes)."""
+        path = "/login/tweestapsverificatie"
+        page = self.client.get(path).get_data(as_text=True)
+        secret = re.search(r'<code class="secret" lang="en">([A-Z2-7 ]+)</code>', page).group(1)
+        code = pyotp.TOTP(secret.replace(" ", "")).now()
+        token = csrf_token(self.client, path)
+        return self.client.post(path, data={"code": code, "csrf_token": token})
+
+    def second_step(self, code: str):
+        token = csrf_token(self.client, "/login/code")
+        return self.client.post("/login/code", data={"code": code, "csrf_token": token})
 
     def post(self, path: str, data: dict | None = None, **kwargs):
         """A POST with this session's CSRF token, like a browser submitting our form."""

@@ -24,6 +24,7 @@ from app.models import (
     ImportBatch,
     Job,
     LearningPath,
+    ModuleDraft,
     QuizAttempt,
     Role,
 )
@@ -74,14 +75,22 @@ def owner_only(owner: int) -> dict[str, int]:
 
 
 def trainer_admin(ok: int = 200) -> dict[str, int]:
-    """The studio: content is shared by the installation, so any trainer or admin (the stranger
-    is an admin elsewhere) may use it."""
+    """The studio: the shared course is seen by any trainer or admin (the stranger is an admin
+    elsewhere)."""
     return {**same(403), "anonymous": 302, "trainer": ok, "stranger": ok, "admin": ok}
+
+
+def own_organisation(ok: int = 200) -> dict[str, int]:
+    """A draft of the owner's organisation: its trainers and admin only; elsewhere it does not
+    exist (404)."""
+    return {**trainer_admin(ok), "stranger": 404}
 
 
 #: endpoint: (method, url, expected status per role, form data for POSTs)
 ROUTES = {
-    "main.index": ("GET", "/", same(302), None),
+    "main.index": ("GET", "/", {**same(302), "anonymous": 200}, None),
+    "main.favicon": ("GET", "/favicon.ico", same(200), None),
+    "main.logo": ("GET", "/logo", same(404), None),
     "main.healthz": ("GET", "/healthz", same(200), None),
     "main.livez": ("GET", "/livez", same(200), None),
     "main.theme_css": ("GET", "/theme.css", same(404), None),
@@ -93,6 +102,13 @@ ROUTES = {
     # The world's organisation has no identity provider: nothing to sign in with, for anyone.
     "auth.sso_login": ("GET", "/login/sso/gemeente-a", same(404), None),
     "auth.sso_callback": ("GET", "/login/sso/gemeente-a/callback", same(404), None),
+    # The second step of signing in: nobody is halfway through it, so back to the start.
+    "auth.mfa_code": ("GET", "/login/code", same(302), None),
+    "auth.mfa_recovery": ("GET", "/login/herstelcode", same(302), None),
+    "auth.mfa_enrol": ("GET", "/login/tweestapsverificatie", same(302), None),
+    "auth.security": ("GET", "/account", signed_in(200), None),
+    "auth.mfa_settings": ("GET", "/account/tweestapsverificatie", signed_in(200), None),
+    "auth.change_password_view": ("GET", "/account/wachtwoord", signed_in(200), None),
     "api.openapi": ("GET", "/api/v1/openapi.json", same(200), None),
     "api.employees": ("GET", "/api/v1/employees", same(401), None),
     "api.completions": ("GET", "/api/v1/completions", same(401), None),
@@ -149,6 +165,14 @@ ROUTES = {
         admin_only(302, 404),
         {},
     ),
+    "admin.access_review_page": ("GET", "/admin/toegangscontrole", admin_only(), None),
+    "admin.access_review_csv": ("GET", "/admin/toegangscontrole.csv", admin_only(), None),
+    "admin.reset_mfa": (
+        "POST",
+        "/admin/mensen/{owner}/tweestapsverificatie-herstellen",
+        admin_only(302, 404),
+        {},
+    ),
     "admin.audit_log": ("GET", "/admin/logboek", admin_only(), None),
     "admin.audit_log_csv": ("GET", "/admin/logboek.csv", admin_only(), None),
     "evidence.report": ("GET", "/hr/verantwoording/", hr_only(), None),
@@ -180,6 +204,59 @@ ROUTES = {
         {"text": "# Titel\n\nTekst.", "language": "nl", "module": "proef"},
     ),
     "studio.statistics": ("GET", "/studio/modules/proef/statistieken", trainer_admin(), None),
+    "studio.new_module": ("POST", "/studio/nieuw", trainer_admin(400), {"title": ""}),
+    "studio.import_module": ("GET", "/studio/importeren", trainer_admin(), None),
+    "studio.edit_draft": ("GET", "/studio/concepten/{draft}", own_organisation(), None),
+    "studio.add_lesson": (
+        "POST",
+        "/studio/concepten/{draft}/lessen",
+        own_organisation(409),
+        {"revision": "999", "title": "Nieuwe les"},
+    ),
+    "studio.move_lesson": (
+        "POST",
+        "/studio/concepten/{draft}/volgorde",
+        own_organisation(302),
+        {"revision": "1", "index": "5", "step": "1"},
+    ),
+    "studio.upload_image": (
+        "POST",
+        "/studio/concepten/{draft}/afbeeldingen",
+        own_organisation(302),
+        {"revision": "1"},
+    ),
+    "studio.export_draft": (
+        "GET",
+        "/studio/concepten/{draft}/export.zip",
+        own_organisation(),
+        None,
+    ),
+    "studio.submit_draft": ("GET", "/studio/concepten/{draft}/insturen", own_organisation(), None),
+    "studio.review_draft": (
+        "GET",
+        "/studio/concepten/{draft}/beoordelen",
+        own_organisation(),
+        None,
+    ),
+    "studio.decide": (
+        "POST",
+        "/studio/concepten/{draft}/besluit",
+        own_organisation(302),
+        {"revision": "1", "decision": "return"},
+    ),
+    "studio.version_diff": (
+        "GET",
+        "/studio/modules/proef/nl/verschil?van=1.0.0&naar=1.0.0",
+        trainer_admin(),
+        None,
+    ),
+    "feedback.give": (
+        "POST",
+        "/modules/proef/01-wat-is-een-model/duidelijk",
+        signed_in(302),
+        {"clear": "ja", "comment": ""},
+    ),
+    "feedback.module_feedback": ("GET", "/studio/modules/proef/reacties", trainer_admin(), None),
     # Last: it ends the session the other requests run in.
     "auth.logout": ("POST", "/logout", same(302), {}),
 }
@@ -236,6 +313,16 @@ def world(make, content, app):
         expires_at=utcnow() + dt.timedelta(hours=1),
     )
     db.session.add(job)
+    draft = ModuleDraft(
+        organisation_id=organisation.id,
+        slug="eigen",
+        language="nl",
+        module_text="---\nslug: eigen\n---\n",
+        lessons=[],
+        quiz_text="",
+        assets={},
+    )
+    db.session.add(draft)
     db.session.commit()
     results.path_of(job.public_id).write_bytes(b"a;b")
     users = {
@@ -256,6 +343,7 @@ def world(make, content, app):
         "token": token.id,
         "system": system.id,
         "job": job.public_id,
+        "draft": draft.id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)
         ),

@@ -108,3 +108,10 @@ def test_sqlite_runs_in_write_ahead_log_mode_with_full_sync(tmp_path):
             assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 2  # FULL
         db.engine.dispose()
+
+
+def test_a_wrong_method_on_a_page_gets_405_with_allow(client):
+    """RFC 9110: every 405, also on the HTML pages, says which methods are allowed."""
+    response = client.delete("/login")
+    assert response.status_code == 405
+    assert {"GET", "POST"} <= set(response.headers["Allow"].replace(" ", "").split(","))

@@ -176,7 +176,7 @@ def test_a_learner_can_move_between_servers_in_the_middle_of_a_quiz(learner, ser
     )
     assert status == 302 and location.endswith("/resultaat")
     status, _, result = browser.request(b, "GET", f"/toets/{attempt.id}/resultaat")
-    assert status == 200 and "u hebt de toets gehaald" in result
+    assert status == 200 and "je hebt de toets gehaald" in result
 
     db.session.expire_all()
     answers = db.session.scalars(

@@ -15,13 +15,14 @@ def test_every_message_in_the_source_has_an_english_translation():
         catalog = read_po(handle)
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None}
     found = {
-        message if isinstance(message, str) else message[0]
-        for _, _, message, _, _ in extract_from_dir(ROOT / "app", METHODS, keywords=keywords)
+        (message if isinstance(message, str) else message[0], context)
+        for _, _, message, _, context in extract_from_dir(ROOT / "app", METHODS, keywords=keywords)
     }
-    # A fuzzy entry is pybabel's guess from a similar text, not a translation.
-    untranslated = sorted(
-        m
-        for m in found
-        if not (catalog.get(m) and catalog.get(m).string and not catalog.get(m).fuzzy)
-    )
+
+    def translated(message: str, context: str | None) -> bool:
+        entry = catalog.get(message, context=context)
+        # A fuzzy entry is pybabel's guess from a similar text, not a translation.
+        return bool(entry and entry.string and not entry.fuzzy)
+
+    untranslated = sorted(m for m, context in found if not translated(m, context))
     assert untranslated == [], "run `make translations` and translate these"

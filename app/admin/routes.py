@@ -90,7 +90,7 @@ def person(user_id: int) -> str | Response:
         if person.id == current_user.id and (
             Role.ADMIN.value not in form.roles.data or not form.active.data
         ):
-            flash(_("U kunt uw eigen beheerrechten niet intrekken."), "warning")
+            flash(_("Je kunt je eigen beheerrechten niet intrekken."), "warning")
             return redirect(url_for("admin.person", user_id=person.id))
         changed = access.set_access(
             person,

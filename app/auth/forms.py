@@ -1,23 +1,31 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from app.auth.common_passwords import is_common
 from app.auth.passwords import MIN_PASSWORD_LENGTH
+
+
+def not_a_common_password(_form: FlaskForm, field: PasswordField) -> None:
+    if field.data and is_common(field.data):
+        raise ValidationError(
+            _l("Dit wachtwoord komt voor op een lijst van veelgebruikte en gelekte wachtwoorden.")
+        )
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         validators=[
-            DataRequired(_l("Vul uw e-mailadres in.")),
+            DataRequired(_l("Vul je e-mailadres in.")),
             Email(_l("Dit is geen e-mailadres.")),
         ],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=1000)],
+        validators=[DataRequired(_l("Vul je wachtwoord in.")), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Inloggen"))
@@ -31,7 +39,7 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("E-mailadres"),
         validators=[
-            DataRequired(_l("Vul uw e-mailadres in.")),
+            DataRequired(_l("Vul je e-mailadres in.")),
             Email(_l("Dit is geen e-mailadres.")),
         ],
         render_kw={"autocomplete": "username"},
@@ -48,6 +56,7 @@ class ResetPasswordForm(FlaskForm):
                 max=1000,
                 message=_l("Kies een wachtwoord van minstens 12 tekens. Een zin werkt goed."),
             ),
+            not_a_common_password,
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -56,3 +65,68 @@ class ResetPasswordForm(FlaskForm):
         validators=[EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+
+    code = StringField(
+        _l("Code uit de app"),
+        validators=[DataRequired(_l("Vul de code uit de app in.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+        },
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        _l("Herstelcode"),
+        validators=[DataRequired(_l("Vul een herstelcode in.")), Length(max=40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code uit de app"),
+        validators=[DataRequired(_l("Vul de code uit de app in.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "pattern": "[0-9 ]*",
+        },
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[DataRequired(_l("Vul je huidige wachtwoord in.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("Nieuw wachtwoord (minstens 12 tekens)"),
+        validators=[
+            DataRequired(_l("Kies een nieuw wachtwoord.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1000,
+                message=_l("Kies een wachtwoord van minstens 12 tekens. Een zin werkt goed."),
+            ),
+            not_a_common_password,
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ResetMfaForm(FlaskForm):
+    """An admin removes someone's second factor after they lost their device."""

@@ -14,21 +14,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.auth.passwords import hash_password
 from app.core import audit, mail
 from app.extensions import db
+from app.i18n import N_
 from app.models import User
 
 MAX_AGE_SECONDS = 60 * 60
-TEXTS = {
-    "nl": (
-        "Nieuw wachtwoord instellen",
-        "Beste {name},\n\nU vroeg om een nieuw wachtwoord. Kies het via deze link; die werkt "
-        "één keer en een uur lang:\n\n{url}\n\nVroeg u dit niet? Dan hoeft u niets te doen.",
-    ),
-    "en": (
-        "Set a new password",
-        "Dear {name},\n\nYou asked for a new password. Choose it with this link; it works once "
-        "and for one hour:\n\n{url}\n\nDid you not ask for this? Then you need not do anything.",
-    ),
-}
+SUBJECT = N_("Nieuw wachtwoord instellen")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -56,9 +46,16 @@ def user_for_token(token: str) -> User | None:
 
 
 def send_link(user: User, base_url: str) -> None:
-    subject, body = TEXTS.get(user.language, TEXTS["nl"])
     url = f"{base_url.rstrip('/')}/wachtwoord-herstellen/{make_token(user)}"
-    mail.send(user.email, subject, body.format(name=user.name, url=url))
+    subject, body = mail.compose(
+        user.language,
+        SUBJECT,
+        "password_reset",
+        user=user,
+        url=url,
+        site=current_app.config["SITE_NAME"],
+    )
+    mail.send(user.email, subject, body)
     audit.record("auth.password_reset_requested", actor=user, target=f"user:{user.id}")
 
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth import password_reset
+from app.auth import mfa, password_reset, second_step
 from app.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, ResetPasswordForm
 from app.auth.session import begin_session
 from app.auth.users import authenticate, find_by_email
@@ -65,6 +65,11 @@ def login() -> str | Response:
         if user is None:
             db.session.commit()
             form.email.errors.append(_("E-mailadres of wachtwoord klopt niet."))
+        elif mfa.is_enrolled(user) or mfa.is_required(user):
+            # Not signed in yet: the second factor first (or enrolment, for roles that need one).
+            second_step.start(user, safe_next_url(request.args.get("next")))
+            db.session.commit()
+            return redirect(url_for("auth.mfa_code" if mfa.is_enrolled(user) else "auth.mfa_enrol"))
         else:
             begin_session(user)
             db.session.commit()
@@ -85,7 +90,7 @@ def logout() -> Response:
         db.session.commit()
         logout_user()
         session.clear()
-        flash(_("U bent uitgelogd."), "info")
+        flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -105,7 +110,7 @@ def forgot_password() -> str | Response:
         # The same answer whether or not the address is known: it must not reveal accounts.
         flash(
             _(
-                "Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een "
+                "Als dit e-mailadres bij ons bekend is, krijg je binnen enkele minuten een "
                 "e-mail met een link om een nieuw wachtwoord te kiezen."
             ),
             "info",
@@ -123,6 +128,6 @@ def reset_password(token: str) -> str | Response:
     if form.validate_on_submit():
         password_reset.set_password(user, form.password.data)
         db.session.commit()
-        flash(_("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord."), "success")
+        flash(_("Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

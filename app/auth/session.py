@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from app.core.time import utcnow
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -45,6 +46,7 @@ def begin_session(user: User) -> None:
     session.clear()
     login_user(user)
     start_session_clock()
+    user.last_sign_in_at = utcnow()
     if language and not user.language:
         user.language = language
 
@@ -60,7 +62,7 @@ def enforce_timeouts() -> Response | None:
     if idle or expired:
         logout_user()
         session.clear()
-        flash(_("U bent uitgelogd omdat u een tijd niet actief was. Log opnieuw in."), "info")
+        flash(_("Je bent uitgelogd omdat je een tijd niet actief was. Log opnieuw in."), "info")
         return redirect(
             url_for("auth.login", next=request.full_path if request.method == "GET" else None)
         )

@@ -98,7 +98,7 @@ def _failure_message(reason: str, provider: IdentityProvider) -> str:
     if reason in ("provider_unreachable", "issuer_mismatch"):
         return _(
             "De inlogdienst van %(name)s is nu niet bereikbaar. Probeer het later opnieuw, of "
-            "log in met uw e-mailadres en wachtwoord als u die hebt.",
+            "log in met je e-mailadres en wachtwoord als je die hebt.",
             name=name,
         )
     if reason == "secret_missing":
@@ -111,17 +111,17 @@ def _failure_message(reason: str, provider: IdentityProvider) -> str:
         return _("Het inloggen bij %(name)s is afgebroken of geweigerd.", name=name)
     if reason in ("no_account", "email_in_use"):
         return _(
-            "Er is geen account voor u gevonden bij %(name)s. Vraag uw beheerder of de "
+            "Er is geen account voor je gevonden bij %(name)s. Vraag je beheerder of de "
             "afdeling HR om een account.",
             name=name,
         )
     if reason == "account_inactive":
         return _(
-            "Uw account is niet meer actief. Neem contact op met uw beheerder als dit niet klopt."
+            "Je account is niet meer actief. Neem contact op met je beheerder als dit niet klopt."
         )
     if reason in ("claim_missing", "claim_invalid", "email_unverified"):
         return _(
-            "%(name)s gaf niet genoeg gegevens door om u te herkennen. Meld dit aan uw beheerder.",
+            "%(name)s gaf niet genoeg gegevens door om je te herkennen. Meld dit aan je beheerder.",
             name=name,
         )
     # bad_state, id_token_invalid, id_token_missing, token_refused: old, replayed or forged.

@@ -5,15 +5,16 @@ half of each certificate's time went there) and, when writing it, subsets and re
 font again. For certificates, made by the thousand, this module:
 
 1. cuts DejaVu Sans (regular and bold) once per process to the Latin script (ASCII, Latin-1,
-   Latin Extended-A and -B, dashes, quotes, bullet, euro): the font fpdf2 then parses is a tenth
+   Latin Extended-A and -B, general punctuation (dashes, quotes, bullet, the narrow
+   no-break space of Dutch numbers), euro): the font fpdf2 then parses is a tenth
    of the size;
 2. parses that cut font once per process, and gives each document a shallow copy of it (the
    metrics and parsed tables shared, only read; the glyphs used its own);
 3. remembers, per set of non-ASCII letters a document used, the subset font fpdf2 embeds (all
    of ASCII always in it): the subsetting runs once for thousands of documents.
 
-A text with a character outside the cut font (a name in Cyrillic, say) makes `covers` false; the
-caller then uses the full font the slow way, so no letter is ever lost.
+A document that asks the cut font for a character it lacks (a name in Cyrillic, say) is made
+again with the full font the slow way (`missing_glyphs`), so no letter is ever lost.
 
 fpdf2 is pinned exactly in pyproject.toml: step 3 stands in for the two fontTools calls that
 fpdf.output makes (Subsetter.subset and TTFont.save), checked by tests/certificates.
@@ -38,7 +39,7 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 #: The characters of the cut font: what Dutch, and most European names and titles, use.
 CHARACTERS = frozenset(
-    [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2010, 0x2028), 0x20AC, 0x2122]
+    [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070), 0x20AC, 0x2122]
 )
 #: Subset fonts kept per process, by (style, glyphs used).
 SUBSETS_KEPT = 256
@@ -47,6 +48,11 @@ SUBSETS_KEPT = 256
 def covers(*texts: str) -> bool:
     """True when the cut font has every character of the texts."""
     return all(ord(char) in CHARACTERS for text in texts for char in text if char != "\n")
+
+
+def missing_glyphs(pdf: FPDF) -> bool:
+    """True when a text of the document asked the cut font for a letter it lacks."""
+    return any(getattr(font, "missing_glyphs", None) for font in pdf.fonts.values())
 
 
 @cache

@@ -134,12 +134,13 @@ def issue_for_path(user: User, path: LearningPath) -> Certificate:
 
 
 def current_path_certificates(held: list[Certificate]) -> dict[int, Certificate]:
-    """{path id: the newest unrevoked certificate} among one learner's certificates."""
-    return {
-        c.path_id: c
-        for c in held
-        if c.kind == "path" and c.superseded_by_id is None and c.revoked_at is None
-    }
+    """{path id: the newest certificate in force} among one learner's certificates. `held` may
+    be rows of a plain SELECT (Mijn leren reads them so), hence the hybrid's getter applied by
+    hand rather than the attribute."""
+    return {c.path_id: c for c in held if c.kind == "path" and _in_force(c)}
+
+
+_in_force = sa.inspect(Certificate).all_orm_descriptors["in_force"].fget
 
 
 def nearing_expiry(certificate: Certificate, today: dt.date | None = None) -> bool:

@@ -6,60 +6,53 @@ import io
 from pathlib import Path
 
 import segno
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from fpdf import FPDF
 
 from app.certificates import fonts
 from app.certificates.issuing import grouped
+from app.core import formats
 from app.models import Certificate, User
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
-TEXTS = {
-    "nl": {
-        "certificate": "Certificaat",
-        "transcript": "Overzicht van afgeronde scholing",
-        "holder": "is uitgereikt aan",
-        "completed": "voor het afronden van",
-        "version": "versie",
-        "score": "score",
-        "issued": "Uitgereikt op",
-        "expires": "Geldig tot",
-        "serial": "Serienummer",
-        "verify": "Controleer dit certificaat",
-        "code": "Controlecode",
-        "objectives": "Leerdoelen",
-        "module": "Module",
-        "path": "Leerroute",
-        "date": "Datum",
-        "none": "Nog geen afgeronde scholing.",
-    },
-    "en": {
-        "certificate": "Certificate",
-        "transcript": "Record of completed training",
-        "holder": "is awarded to",
-        "completed": "for completing",
-        "version": "version",
-        "score": "score",
-        "issued": "Issued on",
-        "expires": "Valid until",
-        "serial": "Serial number",
-        "verify": "Verify this certificate",
-        "code": "Verification code",
-        "objectives": "Learning objectives",
-        "module": "Module",
-        "path": "Learning path",
-        "date": "Date",
-        "none": "No completed training yet.",
-    },
-}
+ACCENT = (0x15, 0x42, 0x73)  # the site's dark blue
+GREY = (0x4B, 0x4B, 0x4B)
+
+
+def _texts() -> dict[str, str]:
+    """The PDFs' words in the language `force_locale` chose (the message catalogues)."""
+    return {
+        "certificate": _("Certificaat"),
+        "transcript": _("Overzicht van afgeronde scholing"),
+        "holder": _("is uitgereikt aan"),
+        "completed": _("voor het afronden van de module"),
+        "completed_path": _("voor het afronden van de leerroute"),
+        "version": _("versie"),
+        "score": _("score"),
+        "issued": _("Uitgereikt op"),
+        "expires": _("Geldig tot"),
+        "serial": _("Serienummer"),
+        "verify": _("Controleer dit certificaat"),
+        "code": _("Controlecode"),
+        "objectives": _("Wat de houder heeft geleerd"),
+        "module": _("Module"),
+        "path": _("Leerroute"),
+        "date": _("Datum"),
+        "none": _("Nog geen afgeronde scholing."),
+        "on_behalf": _("Namens %(organisation)s"),
+        "literacy": _("AI-geletterdheid volgens artikel 4 van de AI-verordening"),
+    }
 
 
 class _Document(FPDF):
-    def __init__(self, *texts: str) -> None:
-        """A4 in DejaVu: the per-process parsed cut font when it has every character of
-        `texts` (app/certificates/fonts.py), else the full font file, parsed now."""
+    def __init__(self, fast_fonts: bool = False) -> None:
+        """A4 in DejaVu: with `fast_fonts` the cut font parsed once per process
+        (app/certificates/fonts.py), else the full font files, parsed now."""
         super().__init__(format="A4")
-        if texts and fonts.covers(*texts):
+        if fast_fonts:
             fonts.add_fonts(self, "DejaVu")
         else:
             self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -68,60 +61,161 @@ class _Document(FPDF):
         self.set_margins(20, 20, 20)
         self.set_creator("Geletterd")
 
-    def line_text(self, text: str, size: int = 11, style: str = "", height: float = 7) -> None:
+    def line_text(
+        self, text: str, size: float = 11, style: str = "", height: float = 7, align: str = "L"
+    ) -> None:
         self.set_font("DejaVu", style, size)
-        self.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align=align)
 
 
 def verify_url(base_url: str, certificate: Certificate) -> str:
     return f"{base_url.rstrip('/')}/verify/{certificate.code}"
 
 
+def _setting(name: str) -> str:
+    return current_app.config.get(name, "") if has_app_context() else ""
+
+
 def certificate_pdf(
     certificate: Certificate, organisation_name: str, base_url: str, language: str = "nl"
 ) -> bytes:
-    t = TEXTS.get(language, TEXTS["nl"])
+    """One certificate as a formal A4 page: a band with the organisation (and its logo), the
+    holder, what they completed and learned, the date, the signatory, the code and a QR code
+    that opens the public verification page. Words, numbers and dates in `language`.
+
+    Made with the per-process cut font; a text with a letter that font lacks (a name in
+    Cyrillic, say) is made again with the full font, so no letter is ever lost."""
+    pdf = _certificate(certificate, organisation_name, base_url, language, fast_fonts=True)
+    if fonts.missing_glyphs(pdf):
+        pdf = _certificate(certificate, organisation_name, base_url, language, fast_fonts=False)
+    return bytes(pdf.output())
+
+
+def _certificate(
+    certificate: Certificate,
+    organisation_name: str,
+    base_url: str,
+    language: str,
+    fast_fonts: bool,
+) -> FPDF:
+    with force_locale(language):
+        t = _texts()
+    zone = certificate.user.organisation.time_zone
+    pdf = _Document(fast_fonts)
+    pdf.set_auto_page_break(False)
+    pdf.set_title(f"{t['certificate']} {certificate.serial}")
+    pdf.add_page()
+    _frame(pdf, organisation_name)
+    pdf.set_text_color(*ACCENT)
+    pdf.set_y(62)
+    pdf.line_text(t["certificate"].upper(), 30, "B", 14, align="C")
+    pdf.set_text_color(*GREY)
+    pdf.line_text(t["literacy"], 10, height=6, align="C")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(6)
+    pdf.line_text(t["holder"], 12, align="C")
+    pdf.line_text(certificate.user.name, 24, "B", 13, align="C")
+    pdf.ln(3)
+    pdf.line_text(
+        t["completed" if certificate.kind == "module" else "completed_path"], 12, align="C"
+    )
+    pdf.line_text(certificate.title, 17, "B", 9, align="C")
+    details = []
+    if certificate.version:
+        details.append(f"{t['version']} {certificate.version}")
+    if certificate.score is not None:
+        details.append(f"{t['score']} {formats.percent(certificate.score, language)}")
+    if details:
+        pdf.set_text_color(*GREY)
+        pdf.line_text(" · ".join(details), 10, height=6, align="C")
+        pdf.set_text_color(0, 0, 0)
     objectives = (
         list(certificate.module_version.objectives.values())
         if certificate.module_version is not None
         else []
     )
-    pdf = _Document(
-        organisation_name, certificate.user.name, certificate.title, base_url, *objectives
-    )
-    pdf.set_title(f"{t['certificate']} {certificate.serial}")
-    pdf.add_page()
-    pdf.line_text(organisation_name, 12)
-    pdf.ln(8)
-    pdf.line_text(t["certificate"], 28, "B", 14)
-    pdf.ln(6)
-    pdf.line_text(t["holder"], 12)
-    pdf.line_text(certificate.user.name, 22, "B", 12)
-    pdf.ln(4)
-    pdf.line_text(t["completed"], 12)
-    title = certificate.title
-    if certificate.version:
-        title += f" ({t['version']} {certificate.version})"
-    pdf.line_text(title, 16, "B", 9)
-    if certificate.score is not None:
-        pdf.line_text(f"{t['score']}: {certificate.score:g}%", 11)
     if objectives:
-        pdf.ln(3)
-        pdf.line_text(t["objectives"], 11, "B")
+        pdf.ln(5)
+        pdf.set_x(30)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(0, 7, t["objectives"], new_x="LMARGIN", new_y="NEXT")
+        size = 9.5 if len(objectives) <= 6 else 8.5
+        pdf.set_font("DejaVu", "", size)
         for objective in objectives:
-            pdf.line_text(f"•  {objective}", 10, height=6)
-    pdf.ln(6)
-    pdf.line_text(f"{t['issued']}: {certificate.issued_at:%d-%m-%Y}", 11)
+            pdf.set_x(30)
+            pdf.cell(5, size * 0.5, "•")
+            pdf.multi_cell(145, size * 0.5, objective, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.ln(0.8)
+    _footer(pdf, certificate, organisation_name, base_url, language, zone, t)
+    return pdf
+
+
+def _frame(pdf: FPDF, organisation_name: str) -> None:
+    """A double border, and a band at the top with the organisation's name and logo."""
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, 194, 281)
+    pdf.set_line_width(0.3)
+    pdf.rect(11, 11, 188, 275)
+    pdf.set_fill_color(*ACCENT)
+    pdf.rect(11, 11, 188, 30, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_xy(20, 19)
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.cell(120, 14, organisation_name)
+    logo = _setting("LOGO_FILE")
+    if logo and Path(logo).is_file():
+        # On a white tile: a logo is drawn for a light background.
+        pdf.set_fill_color(255, 255, 255)
+        pdf.rect(146, 15, 48, 22, style="F")
+        pdf.image(logo, x=148, y=16, w=44, h=20, keep_aspect_ratio=True)
+    pdf.set_text_color(0, 0, 0)
+
+
+def _footer(
+    pdf: FPDF,
+    certificate: Certificate,
+    organisation_name: str,
+    base_url: str,
+    language: str,
+    zone: str,
+    t: dict[str, str],
+) -> None:
+    """The signatory on the left; date, serial and code in the middle; the QR code right."""
+    top = 226
+    pdf.set_draw_color(*GREY)
+    pdf.set_line_width(0.3)
+    pdf.line(22, top + 14, 92, top + 14)
+    pdf.set_xy(22, top + 16)
+    name, role = _setting("CERTIFICATE_SIGNATORY_NAME"), _setting("CERTIFICATE_SIGNATORY_ROLE")
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.multi_cell(70, 5, name or organisation_name, new_x="LEFT", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9)
+    pdf.multi_cell(
+        70, 4.5, role or t["on_behalf"] % {"organisation": organisation_name}, new_x="LEFT"
+    )
+    rows = [(t["issued"], formats.day(certificate.issued_at, language, zone))]
     if certificate.expires_on:
-        pdf.line_text(f"{t['expires']}: {certificate.expires_on:%d-%m-%Y}", 11)
-    pdf.line_text(f"{t['serial']}: {certificate.serial}", 11)
-    pdf.line_text(f"{t['code']}: {grouped(certificate.code)}", 11)
+        rows.append((t["expires"], formats.day(certificate.expires_on, language)))
+    rows += [(t["serial"], certificate.serial), (t["code"], grouped(certificate.code))]
+    y = top
+    for label, value in rows:
+        pdf.set_xy(100, y)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.set_text_color(*GREY)
+        pdf.cell(55, 4, label)
+        pdf.set_xy(100, y + 4)
+        pdf.set_font("DejaVu", "B", 9)
+        pdf.set_text_color(0, 0, 0)
+        pdf.cell(55, 5, value)
+        y += 11
     url = verify_url(base_url, certificate)
-    pdf.ln(4)
-    pdf.line_text(f"{t['verify']}: {url}", 9, height=5)
-    qr = segno.make(url, error="m")
-    pdf.image(_qr_png(qr), x=150, y=pdf.get_y() + 2, w=40)
-    return bytes(pdf.output())
+    pdf.image(_qr_png(segno.make(url, error="m")), x=166, y=top - 2, w=28)
+    pdf.set_xy(22, 272)
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.set_text_color(*GREY)
+    pdf.cell(0, 5, f"{t['verify']}: {url}", align="C")
+    pdf.set_text_color(0, 0, 0)
 
 
 def _qr_png(qr: segno.QRCode) -> io.BytesIO:
@@ -135,7 +229,9 @@ def transcript_pdf(
     user: User, certificates: list[Certificate], base_url: str, language: str = "nl"
 ) -> bytes:
     """Every module and path completed by one employee: the "certificate per employee"."""
-    t = TEXTS.get(language, TEXTS["nl"])
+    with force_locale(language):
+        t = _texts()
+    zone = user.organisation.time_zone
     pdf = _Document()
     pdf.set_title(f"{t['transcript']} {user.name}")
     pdf.add_page()
@@ -150,11 +246,10 @@ def transcript_pdf(
         kind = t["path"] if certificate.kind == "path" else t["module"]
         version = f" ({t['version']} {certificate.version})" if certificate.version else ""
         pdf.line_text(f"{kind}: {certificate.title}{version}", 11, "B", 6)
-        details = (
-            f"{t['date']}: {certificate.issued_at:%d-%m-%Y} · {t['serial']}: {certificate.serial}"
-        )
+        issued = formats.day(certificate.issued_at, language, zone)
+        details = f"{t['date']}: {issued} · {t['serial']}: {certificate.serial}"
         if certificate.expires_on:
-            details += f" · {t['expires']}: {certificate.expires_on:%d-%m-%Y}"
+            details += f" · {t['expires']}: {formats.day(certificate.expires_on, language)}"
         pdf.line_text(details, 9, height=5)
         pdf.line_text(verify_url(base_url, certificate), 8, height=5)
         pdf.ln(2)

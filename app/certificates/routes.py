@@ -27,13 +27,22 @@ def download(certificate_id: int) -> Response:
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or not can_see_person(current_user, certificate.user):
         abort(404)
+    language = _pdf_language()
     data = certificate_pdf(
         certificate,
         certificate.user.organisation.name,
         current_app.config["PUBLIC_BASE_URL"],
-        current_language(),
+        language,
     )
-    return _pdf_response(data, f"certificaat-{certificate.serial}.pdf")
+    name = "certificate" if language == "en" else "certificaat"
+    return _pdf_response(data, f"{name}-{certificate.serial}.pdf")
+
+
+def _pdf_language() -> str:
+    """The language asked for with ?lang=nl or ?lang=en (one certificate, either language),
+    else the page's."""
+    asked = request.args.get("lang", "")
+    return asked if asked in current_app.config["LANGUAGES"] else current_language()
 
 
 @bp.route("/mensen/<int:user_id>/overzicht.pdf")
@@ -46,7 +55,7 @@ def transcript(user_id: int) -> Response:
         person,
         issuing.for_user(person.id),
         current_app.config["PUBLIC_BASE_URL"],
-        current_language(),
+        _pdf_language(),
     )
     return _pdf_response(data, f"scholingsoverzicht-{person.id}.pdf")
 

@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from app.cli.api import api_cli
+    from app.cli.audit import audit_cli
     from app.cli.content import content_cli
     from app.cli.demo import demo_cli
     from app.cli.figures import figures_cli
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
         jobs_cli,
         privacy_cli,
         sso_cli,
+        audit_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

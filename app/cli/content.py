@@ -9,9 +9,24 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.content.loader import ContentSet, Loader, find_content_root
+from app.content.messages import localised
 from app.content.problems import Problem
 from app.content.publish import check_against_published, export, sync
 from app.extensions import db
+
+SUMMARY = {
+    "en": {
+        "problems": "{n} problem(s) found.",
+        "ok": "OK: {n} module translation(s) checked, no problems.",
+    },
+    "nl": {
+        "problems": "Problemen gevonden: {n}.",
+        "ok": "Goed: geen problemen in {n} module(s) gecontroleerd.",
+    },
+}
+
+#: How a warning (a quiz cue: app/content/cues.py) is marked; it does not make validation fail.
+WARNING = {"en": "warning", "nl": "waarschuwing"}
 
 content_cli = click.Group("content", help="Validate, sync and export course content.")
 
@@ -26,7 +41,12 @@ def _load(paths: tuple[str, ...]) -> tuple[list[ContentSet], list[Path]]:
 
 
 def _database_ready() -> bool:
-    return sa.inspect(db.engine).has_table("module_versions")
+    """Whether published versions can be compared with: a trainer may validate files on a
+    machine with no database (no instance/ folder yet), and the files alone still get checked."""
+    try:
+        return sa.inspect(db.engine).has_table("module_versions")
+    except sa.exc.OperationalError:
+        return False
 
 
 def _in_targets(problem: Problem, targets: list[Path]) -> bool:
@@ -35,9 +55,16 @@ def _in_targets(problem: Problem, targets: list[Path]) -> bool:
 
 
 @content_cli.command("validate")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default="en",
+    show_default=True,
+    help="Language of the messages (nl: Dutch).",
+)
 @click.argument("paths", nargs=-1, type=click.Path())
 @with_appcontext
-def validate_command(paths: tuple[str, ...]) -> None:
+def validate_command(lang: str, paths: tuple[str, ...]) -> None:
     """Checks content files; prints `path:line: message` per problem; exits 1 if there are any."""
     sets, targets = _load(paths)
     problems: list[Problem] = []
@@ -47,12 +74,16 @@ def validate_command(paths: tuple[str, ...]) -> None:
             problems += check_against_published(content)
     problems = sorted({p for p in problems if _in_targets(p, targets)})
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(str(localised(problem, lang)))
+    warnings = sorted({w for c in sets for w in c.all_warnings() if _in_targets(w, targets)})
+    for warning in warnings:
+        shown = localised(warning, lang)
+        click.echo(f"{shown.path}:{shown.line}: {WARNING[lang]}: {shown.message}")
     modules = sum(len(content.modules) for content in sets)
     if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        click.echo(SUMMARY[lang]["problems"].format(n=len(problems)), err=True)
         sys.exit(1)
-    click.echo(f"OK: {modules} module translation(s) checked, no problems.", err=True)
+    click.echo(SUMMARY[lang]["ok"].format(n=modules), err=True)
 
 
 @content_cli.command("sync")

@@ -3,12 +3,15 @@
 import time
 
 import click
+import pyotp
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.demo import generate
-from app.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, generate
+from app.demo.seed import DEMO_ACCOUNTS, DEMO_NAME, DEMO_SLUG, load_demo_data
 from app.extensions import db
+from app.models import Organisation, User
 
 demo_cli = click.Group("demo", help="Demo data for development.")
 
@@ -28,6 +31,23 @@ def load_command() -> None:
     created = load_demo_data()
     for email, _, _ in DEMO_ACCOUNTS:
         click.echo(f"{'created' if email in created else 'exists '} {email}")
+    people = db.session.scalar(
+        sa.select(sa.func.count(User.id)).join(Organisation).where(Organisation.slug == DEMO_SLUG)
+    )
+    click.echo(f"{DEMO_NAME}: {people:,} people")
+    click.echo(
+        f"password of every demo account: {DEMO_PASSWORD}\n"
+        f"trainer, HR and admin also need a code: add the secret {DEMO_TOTP_SECRET} to an "
+        "authenticator app, or run `flask demo code` for the current one"
+    )
+
+
+@demo_cli.command("code")
+@with_appcontext
+def code_command() -> None:
+    """Prints the current sign-in code of the demo trainer, HR and admin accounts."""
+    _refuse_in_production()
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
 
 @demo_cli.command("generate")

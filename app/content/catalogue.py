@@ -6,23 +6,25 @@ published); what a version holds comes from the per-process snapshot cache (it n
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TypeVar
 
 import sqlalchemy as sa
 
 from app.content.published import PublishedVersion, published, published_many
 from app.extensions import db
-from app.models import Module, ModuleVersion
+from app.models import Assignment, LearningPath, Module, ModuleVersion
 
 V = TypeVar("V")
 
 
-def current_version_ids() -> dict[str, dict[str, int]]:
-    """{slug: {language: id of the current version}}, in module order, from one light query."""
+def current_version_ids(organisation_id: int | None = None) -> dict[str, dict[str, int]]:
+    """{slug: {language: id of the current version}}, in module order, from one light query:
+    the shared course and the own modules of `organisation_id` (None: the shared course only)."""
     rows = db.session.execute(
         sa.select(Module.slug, ModuleVersion.language, ModuleVersion.id)
         .join(ModuleVersion.module)
-        .where(ModuleVersion.is_current)
+        .where(ModuleVersion.is_current, Module.visible_to(organisation_id))
         .order_by(Module.id)
     )
     found: dict[str, dict[str, int]] = {}
@@ -31,9 +33,11 @@ def current_version_ids() -> dict[str, dict[str, int]]:
     return found
 
 
-def current_versions() -> dict[str, dict[str, PublishedVersion]]:
-    """{slug: {language: current version}} for every published module."""
-    ids = current_version_ids()
+def current_versions(
+    organisation_id: int | None = None,
+) -> dict[str, dict[str, PublishedVersion]]:
+    """{slug: {language: current version}} for every module `organisation_id` may see."""
+    ids = current_version_ids(organisation_id)
     snapshots = published_many([i for by_language in ids.values() for i in by_language.values()])
     return {
         slug: {language: snapshots[i] for language, i in by_language.items() if i in snapshots}
@@ -61,3 +65,45 @@ def lesson_neighbours(toc: list[TocEntry], position: int) -> tuple[TocEntry | No
     before = toc[index - 1] if index > 0 else None
     after = toc[index + 1] if index + 1 < len(toc) else None
     return before, after
+
+
+def path_order(slugs: list[str], paths: list[list[str]]) -> list[str]:
+    """`slugs` in the order the paths take them (the first path first, so its starting module
+    leads); modules in no path follow in their own order."""
+    ordered = dict.fromkeys(s for modules in paths for s in modules if s in slugs)
+    return list(ordered) + [s for s in slugs if s not in ordered]
+
+
+def paths_in_order(user_id: int | None) -> list[list[str]]:
+    """The module slugs of every path: the learner's assigned paths first, then paths for
+    everyone, then the rest."""
+    assigned = []
+    if user_id is not None:
+        assigned = list(
+            db.session.scalars(
+                sa.select(Assignment.path_id)
+                .where(Assignment.user_id == user_id)
+                .order_by(Assignment.id)
+            )
+        )
+    paths = db.session.scalars(sa.select(LearningPath).order_by(LearningPath.id)).all()
+    rank = {path_id: i for i, path_id in enumerate(assigned)}
+    paths.sort(key=lambda p: (rank.get(p.id, len(rank)), "everyone" not in (p.audience or [])))
+    return [p.module_slugs for p in paths]
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents: "Çelik" and "celik" match, as do "AVG" and "avg"."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def matches(version: PublishedVersion, query: str, labels: list[str] = ()) -> bool:
+    """Whether every word of `query` occurs in the module's title, summary, learning
+    objectives, topics or audience (`labels`: the audience as the reader names it)."""
+    haystack = _folded(
+        " ".join(
+            [version.title, version.summary, *version.objectives.values(), *version.tags, *labels]
+        )
+    )
+    return all(word in haystack for word in _folded(query).split())

@@ -126,6 +126,12 @@ class ContentSet:
             found += path.problems
         return sorted(set(found))
 
+    def all_warnings(self) -> list[Problem]:
+        """What an examiner would point out but that blocks nothing (quiz cues)."""
+        return sorted(
+            {w for module in self.modules.values() if module.quiz for w in module.quiz.warnings}
+        )
+
 
 def read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
     """The file as text, or None with a problem when it is too big or not UTF-8."""
@@ -390,6 +396,9 @@ class Loader:
         for lesson in module.lessons:
             context = RenderContext(language=language, resolve_link=resolve, glossary=glossary)
             lesson.html = render_markdown(lesson.body, context)
+            if module.doc.problems:
+                # The glossary is in the unreadable front matter: every term would be "unknown".
+                context.unknown_terms.clear()
             self.report_render(lesson.path, lesson.source, context, module.problems)
         context = RenderContext(language=language, resolve_link=resolve, glossary=glossary)
         module.intro_html = render_markdown(module.doc.body, context)
@@ -475,7 +484,13 @@ class Loader:
             module = content.modules.get(
                 (str(doc.meta.get("module")), str(doc.meta.get("language")))
             )
-            objectives = set(module.meta.get("objectives") or {}) if module else None
+            # Unknown when the module's front matter could not be read: that one problem is
+            # reported, not one "unknown objective" per question that follows from it.
+            objectives = (
+                set(module.meta.get("objectives") or {})
+                if module and not module.doc.problems
+                else None
+            )
             quiz = parse_quiz(doc, objectives)
             quiz.problems += raw_html_problems(display, doc.body, doc.body_line)
             expected = f"{quiz.module}.{quiz.language}.md"

@@ -15,9 +15,12 @@ from functools import cache
 
 import markdown
 import nh3
+from flask_babel import pgettext
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from app.i18n import in_language
 
 ALLOWED_TAGS = {
     "a",
@@ -75,10 +78,8 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-CALLOUT_TITLES = {
-    "nl": {"let-op": "Let op", "voorbeeld": "Voorbeeld", "praktijk": "In de praktijk"},
-    "en": {"let-op": "Watch out", "voorbeeld": "Example", "praktijk": "In practice"},
-}
+#: The kinds of callout box and their titles, translated into the module's language when rendered.
+CALLOUT_KINDS = ("let-op", "voorbeeld", "praktijk")
 _local = threading.local()
 GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
 RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
@@ -98,7 +99,44 @@ def sanitise_html(html: str) -> str:
 
 
 def glossary_anchor(term: str) -> str:
-    return "begrip-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    return "begrip-" + _term_slug(term)
+
+
+def _term_slug(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def glossary_entry(glossary: dict[str, str], term: str) -> str | None:
+    """The glossary's key for `term`, matched as its anchor is: "machine-learning" finds
+    "machine learning", "ai-systeem" finds "AI-systeem". None when the glossary lacks it."""
+    if term in glossary:
+        return term
+    wanted = _term_slug(term)
+    return next((key for key in glossary if _term_slug(key) == wanted), None)
+
+
+def shown_term(written: str, entry: str | None) -> str:
+    """The words a [[term]] shows: as written, unless it was written as a slug
+    ("machine-learning") and the glossary has the words ("machine learning")."""
+    if entry is not None and written == _term_slug(written):
+        return entry
+    return written
+
+
+_GLOSSARY_ENTRY_RE = re.compile(r'<dt id="(begrip-[^"]+)">(.*?)</dt>\s*<dd>(.*?)</dd>', re.S)
+_TERM_USE_RE = re.compile(
+    r'<a class="glossary-term" href="#(begrip-[^"]+)"|'
+    r'<a href="#(begrip-[^"]+)" class="glossary-term"'
+)
+
+
+def glossary_used(glossary_html: str, html: str) -> list[tuple[str, str, str]]:
+    """(anchor, term, explanation HTML) of the glossary entries that `html` links to, in the
+    order of their first use: a lesson explains the terms it uses, not the module's whole list.
+    Both arguments are sanitised HTML made by this module."""
+    entries = {m[1]: (m[1], m[2], m[3]) for m in _GLOSSARY_ENTRY_RE.finditer(glossary_html)}
+    used = dict.fromkeys(a or b for a, b in _TERM_USE_RE.findall(html))
+    return [entries[anchor] for anchor in used if anchor in entries]
 
 
 @dataclass
@@ -128,13 +166,14 @@ class GlossaryTermProcessor(InlineProcessor):
         return self.extension.context
 
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 - Markdown's API name
-        term, shown = m.group(1).strip(), (m.group(2) or m.group(1)).strip()
-        if term not in self.context.glossary:
+        term = m.group(1).strip()
+        entry = glossary_entry(self.context.glossary, term)
+        if entry is None:
             self.context.unknown_terms.append(term)
         element = etree.Element(
             "a", {"href": "#" + glossary_anchor(term), "class": "glossary-term"}
         )
-        element.text = shown
+        element.text = (m.group(2) or shown_term(term, entry)).strip()
         return element, m.start(0), m.end(0)
 
 
@@ -191,8 +230,13 @@ class ContentExtension(Extension):
 
 @cache
 def _callout_types(language: str) -> list[dict[str, str]]:
-    titles = CALLOUT_TITLES.get(language, CALLOUT_TITLES["nl"])
-    return [{"name": name, "class": name, "title": title} for name, title in titles.items()]
+    with in_language(language):
+        titles = {
+            "let-op": pgettext("callout", "Let op"),
+            "voorbeeld": pgettext("callout", "Voorbeeld"),
+            "praktijk": pgettext("callout", "In de praktijk"),
+        }
+    return [{"name": name, "class": name, "title": titles[name]} for name in CALLOUT_KINDS]
 
 
 def _converter(language: str) -> tuple[markdown.Markdown, ContentExtension]:

@@ -19,7 +19,7 @@ from app.content.problems import Problem
 from app.content.schema import version_tuple
 from app.core import audit
 from app.extensions import db
-from app.models import LearningPath, Lesson, Module, ModuleVersion
+from app.models import LearningPath, Lesson, Module, ModuleVersion, User
 
 
 @dataclass
@@ -46,6 +46,26 @@ def published_versions() -> dict[tuple[str, str], list[ModuleVersion]]:
     for slug, version in rows:
         found.setdefault((slug, version.language), []).append(version)
     return found
+
+
+def owned_slugs() -> set[str]:
+    """Slugs of organisations' own modules: files may not publish over them."""
+    return set(
+        db.session.scalars(sa.select(Module.slug).where(Module.organisation_id.is_not(None)))
+    )
+
+
+def ownership_problems(module: ParsedModule, owned: set[str]) -> list[Problem]:
+    if module.slug not in owned:
+        return []
+    return [
+        Problem(
+            module.path,
+            module.doc.line_of("slug"),
+            f'slug "{module.slug}" belongs to an organisation\'s own module in the studio: '
+            "choose another slug",
+        )
+    ]
 
 
 def version_problems(module: ParsedModule, published: list[ModuleVersion]) -> list[Problem]:
@@ -78,8 +98,10 @@ def version_problems(module: ParsedModule, published: list[ModuleVersion]) -> li
 
 def check_against_published(content: ContentSet) -> list[Problem]:
     published = published_versions()
+    owned = owned_slugs()
     problems = []
     for (slug, language), module in content.modules.items():
+        problems += ownership_problems(module, owned)
         problems += version_problems(module, published.get((slug, language), []))
     return problems
 
@@ -88,10 +110,13 @@ def sync(content: ContentSet, *, dry_run: bool = False) -> SyncReport:
     """Loads valid modules and paths into the database. Idempotent: a second run changes nothing."""
     report = SyncReport()
     published = published_versions()
+    owned = owned_slugs()
     for (slug, language), module in sorted(content.modules.items()):
         label = f"module {slug} ({language}) {module.version}"
-        problems = module.all_problems + version_problems(
-            module, published.get((slug, language), [])
+        problems = (
+            module.all_problems
+            + ownership_problems(module, owned)
+            + version_problems(module, published.get((slug, language), []))
         )
         if problems:
             report.skipped.append(f"{label}: {len(problems)} problem(s)")
@@ -102,7 +127,7 @@ def sync(content: ContentSet, *, dry_run: bool = False) -> SyncReport:
             continue
         report.created.append(label)
         if not dry_run:
-            _publish_module(module)
+            publish_module(module)
     for path in content.paths:
         _sync_path_translation(path, report, dry_run)
     if dry_run:
@@ -112,10 +137,18 @@ def sync(content: ContentSet, *, dry_run: bool = False) -> SyncReport:
     return report
 
 
-def _publish_module(parsed: ParsedModule) -> ModuleVersion:
+def publish_module(
+    parsed: ParsedModule,
+    *,
+    organisation_id: int | None = None,
+    change_note: str | None = None,
+    actor: User | None = None,
+) -> ModuleVersion:
+    """Writes `parsed` as the new current version (of an organisation's own module when
+    `organisation_id` is given). The caller has checked it has no problems."""
     module = db.session.scalar(sa.select(Module).where(Module.slug == parsed.slug))
     if module is None:
-        module = Module(slug=parsed.slug)
+        module = Module(slug=parsed.slug, organisation_id=organisation_id)
         db.session.add(module)
         db.session.flush()
     db.session.execute(
@@ -150,6 +183,7 @@ def _publish_module(parsed: ParsedModule) -> ModuleVersion:
         quiz=quiz,
         source_files=parsed.source_files,
         assets=parsed.assets,
+        change_note=change_note,
     )
     version.lessons = [
         Lesson(position=lesson.position, slug=lesson.slug, title=lesson.title, html=lesson.html)
@@ -157,7 +191,9 @@ def _publish_module(parsed: ParsedModule) -> ModuleVersion:
     ]
     db.session.add(version)
     audit.record(
-        "content.publish", target=f"module:{parsed.slug}:{parsed.language}:{parsed.version}"
+        "content.publish",
+        actor=actor,
+        target=f"module:{parsed.slug}:{parsed.language}:{parsed.version}",
     )
     return version
 

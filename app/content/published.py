@@ -66,6 +66,8 @@ class PublishedVersion:
     summary: str
     minutes: int
     objectives: dict[str, str]
+    audience: list[str]
+    tags: list[str]
     sources: list[dict[str, str]]
     reviewed: dt.date
     completion_rule: str
@@ -153,6 +155,8 @@ _COLUMNS = (
     ModuleVersion.summary,
     ModuleVersion.minutes,
     ModuleVersion.objectives,
+    ModuleVersion.audience,
+    ModuleVersion.tags,
     ModuleVersion.sources,
     ModuleVersion.reviewed,
     ModuleVersion.completion_rule,
@@ -184,6 +188,8 @@ def _load(version_ids: list[int]) -> list[PublishedVersion]:
             summary=row.summary,
             minutes=row.minutes,
             objectives=row.objectives,
+            audience=row.audience or [],
+            tags=row.tags or [],
             sources=row.sources,
             reviewed=row.reviewed,
             completion_rule=row.completion_rule,

@@ -1,7 +1,10 @@
-"""Question types: each a class behind one interface (build, order, read a response, grade).
+"""Question types: each a class behind one interface (check, order, read a response, grade,
+show on the question page, show in the review).
 
-Adding a question type is adding one class to QUESTION_TYPES. Questions are stored as plain dicts
-(JSON) with the right answers in them; `public_view` is what a page may show before submission.
+Adding a question type is adding one class to QUESTION_TYPES and its template under
+app/templates/quiz/types/ (two macros: `field` for the question page and `review` for the
+result). Questions are stored as plain dicts (JSON) with the right answers in them;
+`public_view` is what a page may show before submission.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class QuestionType:
     option_hint: ClassVar[str] = 'write options as a task list: "- [x] right" and "- [ ] wrong"'
     shuffle_options: ClassVar[bool] = True
     always_shuffle: ClassVar[bool] = False
+    #: Its macros `field(q, selected)` and `review(item)`, in app/templates/.
+    template: ClassVar[str] = "quiz/types/single.html"
 
     def check(self, raw: RawQuestion) -> list[Problem]:
         """Problems with this question's options, beyond the shared checks."""
@@ -82,11 +87,29 @@ class QuestionType:
         """0.0 to 1.0."""
         raise NotImplementedError
 
+    def shown_selection(self, saved: Any, shown_of: dict[int, int]) -> dict[str, Any]:
+        """A saved answer as the question page shows it: `shown_of` maps a stored option index to
+        its place on the page."""
+        if isinstance(saved, int):
+            return {"chosen": {shown_of.get(saved)}}
+        if isinstance(saved, list):
+            return {"chosen": {shown_of.get(index) for index in saved}}
+        return {}
+
+    def chosen(self, response: Any) -> set[int]:
+        """The stored options a response picked, marked as the learner's choice in the review."""
+        if isinstance(response, int):
+            return {response}
+        if isinstance(response, list):
+            return set(response)
+        return set()
+
     def public_view(self, question: dict[str, Any], order: list[int]) -> dict[str, Any]:
         """What the page shows before submission: no right answers, feedback or explanation."""
         return {
             "id": question["id"],
             "type": self.name,
+            "template": self.template,
             "text": question["text"],
             "stem_html": question["stem_html"],
             "options": [
@@ -166,6 +189,7 @@ class MultipleResponse(QuestionType):
     """Partial credit: (right chosen − wrong chosen) ÷ number right, never below zero."""
 
     name = "multiple"
+    template = "quiz/types/multiple.html"
 
     def check(self, raw: RawQuestion) -> list[Problem]:
         problems = super().check(raw)
@@ -203,6 +227,16 @@ class Ordering(QuestionType):
     #: Shown in the written order, the items would give the answer away.
     always_shuffle = True
     option_hint = 'write the items as a numbered list in the right order: "1. first", "2. second"'
+    template = "quiz/types/order.html"
+
+    def shown_selection(self, saved, shown_of):
+        if not isinstance(saved, list):
+            return {}
+        # saved is the sequence of stored indexes; the page asks a position per shown item
+        return {"positions": {shown_of[stored]: pos + 1 for pos, stored in enumerate(saved)}}
+
+    def chosen(self, response):
+        return set()
 
     def read_response(self, question, order, form):
         positions = []
@@ -226,6 +260,15 @@ class Matching(QuestionType):
     #: Unshuffled, each right-hand choice would sit beside its own left-hand item.
     always_shuffle = True
     option_hint = 'write each pair as "- left = right"'
+    template = "quiz/types/match.html"
+
+    def shown_selection(self, saved, shown_of):
+        if not isinstance(saved, dict):
+            return {}
+        return {"matches": {int(left): shown_of.get(right) for left, right in saved.items()}}
+
+    def chosen(self, response):
+        return set()
 
     def public_view(self, question, order):
         view = super().public_view(question, order)

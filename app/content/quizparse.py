@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.content.cues import cue_warnings
 from app.content.frontmatter import Document
 from app.content.markdown import RenderContext, render_markdown
 from app.content.problems import Problem, did_you_mean
@@ -41,6 +42,8 @@ class ParsedQuiz:
     settings: dict[str, Any]
     questions: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Cues a guesser could use (app/content/cues.py): shown, but they block nothing.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def question_id(text: str) -> str:
@@ -211,8 +214,10 @@ def parse_quiz(doc: Document, objectives: set[str] | None) -> ParsedQuiz:
             "shuffle": meta.get("shuffle", True),
             "max_attempts": meta.get("max_attempts", 0),
             "wait_minutes": meta.get("wait_minutes", 0),
+            "wait_after_failures": meta.get("wait_after_failures", 1),
         },
     )
+    typed: list[tuple[str, RawQuestion]] = []
     blocks, stray = _split_questions(doc)
     problems += stray
     seen_ids: dict[str, int] = {}
@@ -269,6 +274,7 @@ def parse_quiz(doc: Document, objectives: set[str] | None) -> ParsedQuiz:
                 )
             )
         seen_ids[raw.id] = line
+        typed.append((type_name, raw))
         quiz.questions.append(_question_dict(raw, type_name, quiz.language or "nl"))
     if not blocks and not doc.problems:
         problems.append(
@@ -285,4 +291,5 @@ def parse_quiz(doc: Document, objectives: set[str] | None) -> ParsedQuiz:
             )
         )
     quiz.problems = problems
+    quiz.warnings = cue_warnings(doc.path, typed, quiz.language)
     return quiz

@@ -140,6 +140,7 @@ QUIZ_KEYS = {
     "shuffle": Key(is_bool, required=False),
     "max_attempts": Key(is_int_between(0, 100), required=False),
     "wait_minutes": Key(is_int_between(0, 10080), required=False),
+    "wait_after_failures": Key(is_int_between(1, 100), required=False),
 }
 
 PATH_KEYS = {

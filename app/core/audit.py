@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from app.extensions import db
+from app.core import audit_chain
 from app.models import AuditEvent, User
 
 
@@ -15,6 +15,8 @@ def record(
     target: str | None = None,
     **detail: Any,
 ) -> AuditEvent:
+    """Appends an entry to the hash-chained log; it is written now, in the caller's
+    transaction, and kept only if that commits."""
     event = AuditEvent(
         action=action,
         actor_id=actor.id if actor is not None else None,
@@ -22,5 +24,5 @@ def record(
         detail=detail,
         ip=request.remote_addr if has_request_context() else None,
     )
-    db.session.add(event)
+    audit_chain.append(event)
     return event

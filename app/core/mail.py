@@ -5,7 +5,17 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import gettext
+
+from app.i18n import in_language
+
+
+def compose(language: str, subject: str, template: str, **context) -> tuple[str, str]:
+    """The subject (a Dutch message id, formatted with `context`) and the body (the text template
+    app/templates/email/<template>.txt) in the recipient's language."""
+    with in_language(language):
+        return gettext(subject, **context), render_template(f"email/{template}.txt", **context)
 
 
 def send(to: str, subject: str, body: str) -> None:

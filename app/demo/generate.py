@@ -31,7 +31,8 @@ from app.auth.passwords import hash_password
 from app.certificates.issuing import add_months, new_code
 from app.content.catalogue import current_versions, pick_language
 from app.core import audit
-from app.demo.seed import DEMO_PASSWORD
+from app.core.time import utcnow
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from app.extensions import db
 from app.hr.assignments import apply_rules
 from app.models import (
@@ -50,6 +51,7 @@ from app.models import (
     QuizAttempt,
     Role,
     RoleGrant,
+    TotpCredential,
     User,
     UserJobRole,
 )
@@ -296,10 +298,11 @@ def generate(
     today: dt.date | None = None,
     name: str | None = None,
     report: Callable[[str], None] = lambda _: None,
+    root: tuple[str, str] = ("MIN", "Ministerie"),
 ) -> Generated:
     """Creates the organisation and everything in it, in the caller's transaction (no commit);
     `report` hears how far it is. Raises GenerateError when nothing is published or the
-    organisation exists already."""
+    organisation exists already. `root` is the code and name of the top unit."""
     if employees < 1:
         raise GenerateError("--employees must be at least 1")
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug)) is not None:
@@ -313,7 +316,7 @@ def generate(
     db.session.add(organisation)
     db.session.flush()
     result = Generated(organisation.id)
-    root_id, directorates, teams = _build_units(organisation.id, employees, rng, result)
+    root_id, directorates, teams = _build_units(organisation.id, employees, rng, result, root)
     _add_employees(organisation, root_id, teams, rng, result)
     _add_staff_accounts(organisation, root_id, directorates, rng, result)
     report(f"{result.units:,} units and {result.employees:,} people")
@@ -360,7 +363,11 @@ def _chunks(items: list, low: int, high: int, rng: random.Random) -> list[list]:
 
 
 def _build_units(
-    organisation_id: int, employees: int, rng: random.Random, result: Generated
+    organisation_id: int,
+    employees: int,
+    rng: random.Random,
+    result: Generated,
+    root: tuple[str, str] = ("MIN", "Ministerie"),
 ) -> tuple[int, list[tuple[int, str]], list[Team]]:
     """The tree, inserted level by level: (root id, [(directorate id, code)], teams)."""
     sizes = _team_sizes(employees, rng)
@@ -378,7 +385,7 @@ def _build_units(
             "parent_id": parent_id,
         }
 
-    root_id = insert_returning(OrgUnit, [unit("MIN", "Ministerie", None)], "code")["MIN"]
+    root_id = insert_returning(OrgUnit, [unit(*root, None)], "code")[root[0]]
     directorate_rows = [
         unit(f"DIR-{d + 1:02d}", f"Directie {_numbered(DIRECTORATES, d)}", root_id)
         for d in range(len(directorates))
@@ -527,6 +534,21 @@ def _add_staff_accounts(
     insert(RoleGrant, grants)
     insert(HrScope, scopes)
     insert(UserJobRole, [{"user_id": user_id, "job_role": HR_JOB_ROLE} for user_id in ids])
+    # HR and admins sign in with a second factor: the demo one (README, `flask demo code`).
+    enrolled_at = utcnow()
+    insert(
+        TotpCredential,
+        [
+            {
+                "user_id": user_id,
+                "secret": DEMO_TOTP_SECRET,
+                "created_at": enrolled_at,
+                "confirmed_at": enrolled_at,
+                "last_used_step": None,
+            }
+            for user_id in ids
+        ],
+    )
     result.employees += len(ids)
     result.accounts = [(row["email"], what) for row, (*_, what) in zip(rows, staff, strict=True)]
 

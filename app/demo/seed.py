@@ -1,14 +1,17 @@
 """The demo organisation and accounts that `make run` creates in development."""
 
+import contextlib
 import datetime as dt
 
 import sqlalchemy as sa
 
+from app.auth import mfa
 from app.auth.users import create_user, find_by_email, get_or_create_organisation
+from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from app.demo.generate import GenerateError, generate
 from app.extensions import db
-from app.models import Assignment, HrScope, LearningPath, OrgUnit, Role
+from app.models import Assignment, HrScope, LearningPath, Organisation, OrgUnit, Role
 
-DEMO_PASSWORD = "geletterd-demo"  # noqa: S105 - development only, printed in the README
 DEMO_ACCOUNTS = [
     ("leerling@example.org", "Özlem Çelik-de Vries", {Role.LEARNER}),
     ("trainer@example.org", "Tom Trainer", {Role.TRAINER}),
@@ -24,9 +27,23 @@ DEMO_UNITS = [
 ]
 
 
-def load_demo_data() -> set[str]:
-    """Creates what is missing; returns the emails of the accounts created."""
-    organisation = get_or_create_organisation("voorbeeldstad", "Gemeente Voorbeeldstad")
+#: People in the demo organisation besides the four accounts: enough for the HR pages to mean
+#: something (units, late people, progress over weeks), few enough to load in seconds.
+DEMO_EMPLOYEES = 300
+DEMO_SLUG = "voorbeeldstad"
+DEMO_NAME = "Gemeente Voorbeeldstad"
+
+
+def load_demo_data(employees: int = DEMO_EMPLOYEES) -> set[str]:
+    """Creates what is missing; returns the emails of the accounts created.
+
+    A new demo organisation gets `employees` generated people with months of progress
+    (app.demo.generate) once the course is published; without a course, only the accounts."""
+    if db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == DEMO_SLUG)) is None:
+        # Nothing published yet (GenerateError): the accounts alone. `make run` syncs first.
+        with contextlib.suppress(GenerateError):
+            generate(employees, slug=DEMO_SLUG, name=DEMO_NAME, root=DEMO_UNITS[0][:2])
+    organisation = get_or_create_organisation(DEMO_SLUG, DEMO_NAME)
     units = {}
     for code, name, parent in DEMO_UNITS:
         unit = db.session.scalar(
@@ -56,6 +73,8 @@ def load_demo_data() -> set[str]:
         )
         if Role.HR in roles:
             db.session.add(HrScope(user=user, unit=units["GEM"]))
+        if mfa.is_required(user):
+            mfa.enrol_with_secret(user, DEMO_TOTP_SECRET)
         created.add(email)
     _assign_basic_path([email for email, _, _ in DEMO_ACCOUNTS])
     db.session.commit()

@@ -199,8 +199,7 @@ def _path_certificates(today: dt.date, *conditions) -> sa.Subquery:
         )
         .where(
             Certificate.kind == "path",
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.in_force,
             *conditions,
         )
         .group_by(Certificate.user_id, Certificate.path_id)

@@ -87,8 +87,7 @@ def completion_rows(
                 Certificate.user_id == Assignment.user_id,
                 Certificate.path_id == Assignment.path_id,
                 Certificate.kind == "path",
-                Certificate.revoked_at.is_(None),
-                Certificate.superseded_by_id.is_(None),
+                Certificate.in_force,
             )
             .order_by(Certificate.issued_at.desc())
             .limit(1)

@@ -17,39 +17,14 @@ from app.core import mail
 from app.extensions import db
 from app.hr.reports import completed_clause
 from app.hr.scope import units_in_scope
+from app.i18n import N_
 from app.models import Assignment, LearningPath, ReminderSent, Role, RoleGrant, User
 
 #: Learners hear from us when a deadline is this close, or past.
 WINDOW = dt.timedelta(days=7)
 
-TEXTS = {
-    "nl": {
-        "subject": "Herinnering: uw scholing over AI",
-        "greeting": "Beste {name},",
-        "intro": "Deze leerroutes moet u nog afronden:",
-        "overdue": "{path}: de deadline was {date}",
-        "due": "{path}: deadline {date}",
-        "link": "Ga verder waar u was: {url}",
-        "digest_subject": "Overzicht: {count} medewerkers te laat met hun scholing over AI",
-        "digest_intro": "Deze medewerkers in uw afdelingen zijn te laat:",
-        "digest_line": "{name} ({unit}): {path}, deadline {date}",
-        "digest_more": "en nog {count} meer. Zie het overzicht: {url}",
-        "closing": "Met vriendelijke groet,\n{site}",
-    },
-    "en": {
-        "subject": "Reminder: your training about AI",
-        "greeting": "Dear {name},",
-        "intro": "You still need to complete these learning paths:",
-        "overdue": "{path}: the deadline was {date}",
-        "due": "{path}: deadline {date}",
-        "link": "Continue where you left off: {url}",
-        "digest_subject": "Overview: {count} employees overdue with their AI training",
-        "digest_intro": "These employees in your departments are overdue:",
-        "digest_line": "{name} ({unit}): {path}, deadline {date}",
-        "digest_more": "and {count} more. See the overview: {url}",
-        "closing": "Kind regards,\n{site}",
-    },
-}
+REMINDER_SUBJECT = N_("Herinnering: je scholing over AI")
+DIGEST_SUBJECT = N_("Overzicht: %(count)s medewerkers te laat met hun scholing over AI")
 DIGEST_LINES = 50
 
 
@@ -112,24 +87,17 @@ def send_reminders(today: dt.date | None = None) -> Result:
     for user, path, deadline in _open_assignments(today):
         by_user.setdefault(user.id, (user, []))[1].append((path, deadline))
     for user, items in by_user.values():
-        texts = TEXTS.get(user.language, TEXTS["nl"])
-        lines = [
-            "- "
-            + texts["overdue" if deadline < today else "due"].format(
-                path=path.title(user.language), date=deadline.strftime("%d-%m-%Y")
-            )
-            for path, deadline in items
-        ]
-        body = "\n\n".join(
-            [
-                texts["greeting"].format(name=user.name),
-                texts["intro"],
-                "\n".join(lines),
-                texts["link"].format(url=f"{base}/mijn-leren"),
-                texts["closing"].format(site=site),
-            ]
+        subject, body = mail.compose(
+            user.language,
+            REMINDER_SUBJECT,
+            "reminder",
+            user=user,
+            items=items,
+            today=today,
+            base=base,
+            site=site,
         )
-        if _deliver(user, "deadline", today, texts["subject"], body, result):
+        if _deliver(user, "deadline", today, subject, body, result):
             result.learners += 1
     _send_digests(today, base, site, result)
     return result
@@ -145,29 +113,16 @@ def _send_digests(today: dt.date, base: str, site: str, result: Result) -> None:
         mine = [(u, p, d) for u, p, d in overdue if u.unit_id in scope]
         if not mine:
             continue
-        texts = TEXTS.get(hr.language, TEXTS["nl"])
-        lines = [
-            "- "
-            + texts["digest_line"].format(
-                name=u.name,
-                unit=u.unit.name if u.unit else "-",
-                path=p.title(hr.language),
-                date=d.strftime("%d-%m-%Y"),
-            )
-            for u, p, d in mine[:DIGEST_LINES]
-        ]
-        if len(mine) > DIGEST_LINES:
-            lines.append(
-                texts["digest_more"].format(count=len(mine) - DIGEST_LINES, url=f"{base}/hr/")
-            )
-        body = "\n\n".join(
-            [
-                texts["greeting"].format(name=hr.name),
-                texts["digest_intro"],
-                "\n".join(lines),
-                texts["closing"].format(site=site),
-            ]
+        subject, body = mail.compose(
+            hr.language,
+            DIGEST_SUBJECT,
+            "digest",
+            user=hr,
+            count=len(mine),
+            shown=mine[:DIGEST_LINES],
+            more=max(0, len(mine) - DIGEST_LINES),
+            base=base,
+            site=site,
         )
-        subject = texts["digest_subject"].format(count=len(mine))
         if _deliver(hr, "digest", today, subject, body, result):
             result.digests += 1

@@ -59,8 +59,7 @@ def completed_clause():
             Certificate.user_id == Assignment.user_id,
             Certificate.path_id == Assignment.path_id,
             Certificate.kind == "path",
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.in_force,
         )
         .exists()
     )
@@ -73,8 +72,7 @@ def valid_path_certificates(*conditions) -> sa.Subquery:
         sa.select(Certificate.user_id, Certificate.path_id)
         .where(
             Certificate.kind == "path",
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.in_force,
             *conditions,
         )
         .distinct()

@@ -92,7 +92,11 @@ _READING_STATE = (
     .join(Module, Module.id == ModuleVersion.module_id)
     .outerjoin(ModuleProgress, _PROGRESS_OF_LEARNER_ON_MODULE)
     .outerjoin(LessonRead, LessonRead.progress_id == ModuleProgress.id)
-    .where(Module.slug == sa.bindparam("slug"), ModuleVersion.is_current)
+    .where(
+        Module.slug == sa.bindparam("slug"),
+        ModuleVersion.is_current,
+        Module.visible_to(sa.bindparam("organisation_id")),
+    )
 )
 
 
@@ -110,7 +114,10 @@ def reading_state(user: User, slug: str) -> ReadingState | None:
     in their language) and the lessons they read, from one statement of plain rows when nothing
     needs to change (the common case: they started this module and are not due for a new
     round); otherwise `get_or_start_progress` decides. None when the module does not exist."""
-    rows = db.session.execute(_READING_STATE, {"user_id": user.id, "slug": slug}).all()
+    rows = db.session.execute(
+        _READING_STATE,
+        {"user_id": user.id, "slug": slug, "organisation_id": user.organisation_id},
+    ).all()
     if not rows:
         return None
     current = published(pick_language({r.language: r.current_id for r in rows}, user.language))
@@ -134,7 +141,8 @@ def mark_read(
         progress.lessons_read.append(LessonRead(lesson_id=lesson.id))
     progress.last_lesson_position = lesson.position + 1
     db.session.flush()
-    return complete_if_done(user, progress)
+    due = completion_due(user, version)
+    return record_completion(user, due) if due else None
 
 
 def _best_passed(user_id: sa.ColumnElement, version_id: sa.ColumnElement) -> sa.Select:
@@ -144,14 +152,6 @@ def _best_passed(user_id: sa.ColumnElement, version_id: sa.ColumnElement) -> sa.
         QuizAttempt.module_version_id == version_id,
         QuizAttempt.passed.is_(True),
     )
-
-
-_BEST_PASSED_SCORE = _best_passed(sa.bindparam("user_id"), sa.bindparam("version_id"))
-
-
-def best_passed_score(user_id: int, version_id: int) -> float | None:
-    """The learner's best score among passed attempts on this version; None if none passed."""
-    return db.session.scalar(_BEST_PASSED_SCORE, {"user_id": user_id, "version_id": version_id})
 
 
 def rule_met(
@@ -167,21 +167,6 @@ def rule_met(
         return False, None
     score = best_passed() if version.has_quiz else None
     return rule == "lessons" or score is not None, score
-
-
-def complete_if_done(user: User, progress: ModuleProgress) -> Completion | None:
-    """After a lesson was marked read: records a completion when the module's rule is met, and
-    issues the certificates it earns."""
-    if progress.completed_at is not None:
-        return None
-    version = published(progress.module_version_id)
-    read = {read.lesson_id for read in progress.lessons_read}
-    met, score = rule_met(version, read, lambda: best_passed_score(user.id, version.id))
-    if not met:
-        return None
-    paths = _paths_completed_with(user, version)  # read before anything more is written
-    progress.completed_at = utcnow()
-    return _record_completion(user, version, score, paths)
 
 
 # The learner's progress on a module with the lessons they read and their best passed score on
@@ -225,9 +210,13 @@ class DueCompletion:
     paths: list[LearningPath]  # the assigned paths it completes
 
 
-def completion_due(user: User, version: PublishedVersion, score: float) -> DueCompletion | None:
-    """Reads only: whether passing the quiz of `version` with `score` completes the module (the
-    learner's progress is on that version and the rest of the rule is met), and what it earns.
+def completion_due(
+    user: User, version: PublishedVersion, score: float | None = None
+) -> DueCompletion | None:
+    """Reads only: whether the learner's last step on `version` completes the module (their
+    progress is on that version and its rule is met), and what that earns. The one way a module
+    is completed, whether that step was a lesson read (already flushed) or passing the quiz with
+    `score` (not yet written).
 
     A submission decides this before it claims the attempt: on SQLite the first write takes the
     database-wide write lock, which is then held only for the writes."""
@@ -237,8 +226,9 @@ def completion_due(user: User, version: PublishedVersion, score: float) -> DueCo
     if not rows or rows[0].module_version_id != version.id or rows[0].completed_at is not None:
         return None
     read = {r.lesson_id for r in rows if r.lesson_id is not None}
-    earlier = rows[0].best_passed  # the attempt handed in now is not written yet: count it too
-    met, best = rule_met(version, read, lambda: score if earlier is None else max(earlier, score))
+    earlier = rows[0].best_passed  # an attempt handed in now is not written yet: count it too
+    passed = [s for s in (earlier, score) if s is not None]
+    met, best = rule_met(version, read, lambda: max(passed, default=None))
     if not met:
         return None
     return DueCompletion(version, rows[0].id, best, _paths_completed_with(user, version))
@@ -406,7 +396,7 @@ _MODULES_OF_LEARNER = (
         _COMPLETIONS_RANKED,
         sa.and_(_COMPLETIONS_RANKED.c.module_id == Module.id, _COMPLETIONS_RANKED.c.rank == 1),
     )
-    .where(ModuleVersion.is_current)
+    .where(ModuleVersion.is_current, Module.visible_to(sa.bindparam("organisation_id")))
     .order_by(Module.id)
 )
 _CERTIFICATES_SHOWN = (
@@ -443,7 +433,9 @@ class LearnerOverview:
 
     def __init__(self, user: User):
         self.user = user
-        rows = db.session.execute(_MODULES_OF_LEARNER, {"user_id": user.id}).all()
+        rows = db.session.execute(
+            _MODULES_OF_LEARNER, {"user_id": user.id, "organisation_id": user.organisation_id}
+        ).all()
         snapshots = published_many(
             [row.current_id for row in rows]
             + [row.module_version_id for row in rows if row.progress_id is not None]

@@ -5,7 +5,7 @@ import json
 import mimetypes
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -13,28 +13,50 @@ from app.content.catalogue import (
     current_versions,
     lesson_neighbours,
     lesson_titles,
+    matches,
+    path_order,
+    paths_in_order,
     pick_language,
 )
+from app.content.markdown import glossary_used
 from app.content.published import LessonText, PublishedVersion, lesson_text
 from app.extensions import db
-from app.i18n import current_language
+from app.i18n import audience_label, current_language
 from app.learn import personal_data
+from app.learn.next_steps import next_steps
 from app.learn.progress import (
     LearnerOverview,
     find_progress,
     mark_read,
     reading_state,
 )
-from app.models import ModuleProgress, ModuleVersion
+from app.models import Module, ModuleProgress, ModuleVersion
 
 bp = Blueprint("learn", __name__)
+ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+bp.add_app_template_global(glossary_used)
 
 
 @bp.route("/modules")
 def catalogue() -> str:
+    """Every module, in the order of the paths (the learner's own first), with the learner's
+    status on each; `?q=` keeps those whose text holds every word searched for."""
     language = current_language()
-    modules = [pick_language(t, language) for t in current_versions().values()]
-    return render_template("learn/catalogue.html", modules=modules, language=language)
+    query = request.args.get("q", "").strip()[:200]
+    signed_in = current_user.is_authenticated
+    # Signed out, the shared course only; signed in, the organisation's own modules too.
+    versions = current_versions(current_user.organisation_id if signed_in else None)
+    overview = LearnerOverview(current_user._get_current_object()) if signed_in else None
+    order = path_order(list(versions), paths_in_order(current_user.id if signed_in else None))
+    modules = []
+    for slug in order:
+        version = pick_language(versions[slug], language)
+        labels = [audience_label(a) for a in version.audience]
+        if query and not matches(version, query, labels):
+            continue
+        status = overview.module_state(slug).status if overview else None
+        modules.append((version, status))
+    return render_template("learn/catalogue.html", modules=modules, language=language, query=query)
 
 
 @bp.route("/mijn-leren")
@@ -79,8 +101,16 @@ def module(slug: str) -> str:
     version, progress = _reading(slug)
     db.session.commit()
     read = {r.lesson_id for r in progress.lessons_read}
+    steps = None
+    if progress.completed_at is not None:
+        steps = next_steps(current_user, version.module_id, slug)
     return render_template(
-        "learn/module.html", version=version, progress=progress, lessons=version.lessons, read=read
+        "learn/module.html",
+        version=version,
+        progress=progress,
+        lessons=version.lessons,
+        read=read,
+        steps=steps,
     )
 
 
@@ -145,14 +175,26 @@ def my_data_json() -> Response:
 @login_required
 def asset(content_hash: str, name: str) -> Response:
     assets = db.session.scalar(
-        sa.select(ModuleVersion.assets).where(ModuleVersion.content_hash == content_hash).limit(1)
+        sa.select(ModuleVersion.assets)
+        .join(Module, Module.id == ModuleVersion.module_id)
+        .where(
+            ModuleVersion.content_hash == content_hash,
+            Module.visible_to(current_user.organisation_id),
+        )
+        .limit(1)
     )
     if not assets or name not in assets:
         abort(404)
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    # Published versions never change, so their assets can be cached for a long time.
+    # Published versions never change, so their assets can be cached for a long time. An SVG
+    # is a document that could hold script or fetch from elsewhere: opened on its own it runs
+    # sandboxed with nothing allowed but its own styles (inside <img> browsers run none anyway).
     return Response(
         base64.b64decode(assets[name]),
         mimetype=mimetype,
-        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+        headers={
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "Content-Security-Policy": ASSET_POLICY,
+            "Content-Disposition": "inline",
+        },
     )

@@ -6,6 +6,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import API_PREFIX, json_error
 from app.extensions import db, login_manager
 from app.i18n import N_
 
@@ -19,13 +20,13 @@ ERROR_TEXTS = {
         N_("Het formulier of de link klopt niet. Ga terug en probeer het opnieuw."),
     ),
     401: (N_("Niet ingelogd"), N_("Log in om deze pagina te zien.")),
-    403: (N_("Geen toegang"), N_("U hebt geen toegang tot deze pagina.")),
+    403: (N_("Geen toegang"), N_("Je hebt geen toegang tot deze pagina.")),
     404: (N_("Pagina niet gevonden"), N_("Deze pagina bestaat niet (meer). Controleer het adres.")),
     405: (N_("Niet toegestaan"), N_("Deze actie kan niet op deze manier.")),
     413: (N_("Bestand te groot"), N_("Het bestand is groter dan toegestaan.")),
     429: (
         N_("Te veel verzoeken"),
-        N_("U hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
+        N_("Je hebt het te vaak geprobeerd. Wacht even en probeer het opnieuw."),
     ),
     500: (N_("Er ging iets mis"), N_("Er ging bij ons iets mis. Probeer het later opnieuw.")),
     503: (
@@ -91,10 +92,18 @@ def database_unavailable(error: Exception):
     return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+def _headers_of(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error itself says besides its body, such as Allow on a 405 (RFC 9110)."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        if request.path.startswith(API_PREFIX):  # routing failed before the API's own handler
+            return json_error(error)
+        response, status = render_error(error.code or 500)
+        return response, status, _headers_of(error)
 
     @app.errorhandler(sa.exc.SQLAlchemyError)
     @app.errorhandler(OverflowError)

@@ -1,7 +1,18 @@
 """Site-wide pages: home, language switch, health check."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -13,10 +24,28 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-def index() -> Response:
+def index() -> Response | str:
+    """Visitors get the start page (what this is, sign in); people signed in their own page."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.my_learning"))
-    return redirect(url_for("learn.catalogue"))
+    return render_template("main/start.html")
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it at this address whatever the page says (favicon.svg is linked too)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
+
+
+@bp.route("/logo")
+def logo() -> Response:
+    """The organisation's logo (LOGO_FILE), for the start page; 404 when none is configured."""
+    path = current_app.config["LOGO_FILE"]
+    if not path:
+        abort(404)
+    return send_file(path, max_age=3600)
 
 
 @bp.route("/language", methods=["POST"])

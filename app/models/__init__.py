@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from app.models.api import ApiToken
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.certificate import Certificate
 from app.models.content import LearningPath, Lesson, Module, ModuleVersion
 from app.models.evidence import AiSystem
@@ -14,9 +14,11 @@ from app.models.hr import (
 )
 from app.models.job import Job, JobStatus
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
+from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
 from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
+from app.models.studio import DraftReview, DraftStatus, LessonFeedback, ModuleDraft
 from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
@@ -28,24 +30,31 @@ __all__ = [
     "Job",
     "JobStatus",
     "UserJobRole",
+    "AuditChainHead",
     "AuditEvent",
     "Certificate",
     "Completion",
+    "DraftReview",
+    "DraftStatus",
     "FigureSnapshot",
     "HrScope",
     "IdentityProvider",
     "LearningPath",
     "Lesson",
+    "LessonFeedback",
     "LessonRead",
     "Module",
+    "ModuleDraft",
     "ModuleProgress",
     "ModuleVersion",
     "OrgUnit",
     "Organisation",
     "QuizAnswer",
     "QuizAttempt",
+    "RecoveryCode",
     "ReminderSent",
     "Role",
     "RoleGrant",
+    "TotpCredential",
     "User",
 ]

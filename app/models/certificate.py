@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.time import utcnow
@@ -58,6 +59,17 @@ class Certificate(db.Model):
     user: Mapped[User] = relationship()
     module_version: Mapped[ModuleVersion | None] = relationship()
     path: Mapped[LearningPath | None] = relationship()
+
+    @hybrid_property
+    def in_force(self) -> bool:
+        """Neither revoked nor replaced by a newer one: the one definition of a certificate that
+        counts (expiry is a matter of the day asked about: see certificates.issuing.validity)."""
+        return self.revoked_at is None and self.superseded_by_id is None
+
+    @in_force.inplace.expression
+    @classmethod
+    def _in_force_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.revoked_at.is_(None), cls.superseded_by_id.is_(None))
 
     def __repr__(self) -> str:
         return f"<Certificate {self.serial}>"

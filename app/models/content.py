@@ -24,6 +24,11 @@ class Module(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    #: Null for the shared course from the repository (every organisation sees it); otherwise
+    #: the one organisation whose learners, HR and trainers may see this module.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
 
     versions: Mapped[list[ModuleVersion]] = relationship(
         back_populates="module", order_by="ModuleVersion.id"
@@ -31,6 +36,15 @@ class Module(db.Model):
 
     def __repr__(self) -> str:
         return f"<Module {self.slug}>"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.organisation_id is None
+
+    @staticmethod
+    def visible_to(organisation_id: int | None) -> sa.ColumnElement[bool]:
+        """The modules a person of `organisation_id` may see: the shared course and their own."""
+        return sa.or_(Module.organisation_id.is_(None), Module.organisation_id == organisation_id)
 
 
 class ModuleVersion(db.Model):
@@ -75,6 +89,8 @@ class ModuleVersion(db.Model):
     #: Images and other assets beside the lessons, base64-encoded, keyed by file name.
     assets: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, deferred=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: What changed in this version, written when it was sent for review in the studio.
+    change_note: Mapped[str | None] = mapped_column(sa.Text)
 
     module: Mapped[Module] = relationship(back_populates="versions")
     lessons: Mapped[list[Lesson]] = relationship(

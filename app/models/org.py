@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
+DEFAULT_TIME_ZONE = "Europe/Amsterdam"
+
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
@@ -15,6 +17,10 @@ class Organisation(db.Model):
     #: Short stable identifier, used in URLs and imports.
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: The IANA time zone its pages show times in (timestamps are stored in UTC).
+    time_zone: Mapped[str] = mapped_column(
+        sa.String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
 
     units: Mapped[list[OrgUnit]] = relationship(back_populates="organisation")
 

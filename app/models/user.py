@@ -59,6 +59,9 @@ class User(UserMixin, db.Model):
     deactivated_at: Mapped[datetime | None]
     #: When personal data was replaced by a pseudonym after the retention period.
     pseudonymised_at: Mapped[datetime | None]
+    #: The last successful sign-in (password with its second factor, or single sign-on), for
+    #: the access review.
+    last_sign_in_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     unit: Mapped[OrgUnit | None] = relationship()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from werkzeug.datastructures import MultiDict
 
 from app.content.published import PublishedVersion, published
@@ -73,6 +74,23 @@ class QuizRules:
         )
 
 
+# The answers load only on the pages that show them all (the overview, the result): a question
+# page and a save read just the one answer they need (saved_answer).
+_OWN_ATTEMPT = (
+    sa.select(QuizAttempt)
+    .options(lazyload(QuizAttempt.answers))
+    .where(
+        QuizAttempt.id == sa.bindparam("attempt_id"),
+        QuizAttempt.user_id == sa.bindparam("user_id"),
+    )
+)
+
+
+def own_attempt(attempt_id: int, user_id: int) -> QuizAttempt | None:
+    """The attempt if it is this learner's; None for anyone else's."""
+    return db.session.scalar(_OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id})
+
+
 def attempts_of(user: User, version: PublishedVersion) -> list[QuizAttempt]:
     return list(
         db.session.scalars(
@@ -88,10 +106,9 @@ def rules_for(user: User, version: PublishedVersion) -> QuizRules:
     quiz = version.quiz or {}
     submitted = [a for a in attempts if a.submitted_at is not None]
     max_attempts = quiz.get("max_attempts", 0)
-    last = submitted[-1] if submitted else None
     wait_until = None
-    if last is not None and not last.passed and quiz.get("wait_minutes"):
-        wait_until = last.submitted_at + dt.timedelta(minutes=quiz["wait_minutes"])
+    if quiz.get("wait_minutes") and _due_a_pause(submitted, quiz.get("wait_after_failures", 1)):
+        wait_until = submitted[-1].submitted_at + dt.timedelta(minutes=quiz["wait_minutes"])
     return QuizRules(
         open_attempt=next((a for a in attempts if a.submitted_at is None), None),
         submitted=len(submitted),
@@ -99,6 +116,17 @@ def rules_for(user: User, version: PublishedVersion) -> QuizRules:
         wait_until=wait_until,
         passed=any(a.passed for a in submitted),
     )
+
+
+def _due_a_pause(submitted: list[QuizAttempt], every: int) -> bool:
+    """After every `every`-th failed attempt in a row the learner waits: retrying at once is
+    free for a while, but guessing through attempt after attempt is not."""
+    failed_in_a_row = 0
+    for attempt in reversed(submitted):
+        if attempt.passed:
+            break
+        failed_in_a_row += 1
+    return failed_in_a_row > 0 and failed_in_a_row % every == 0
 
 
 def start_attempt(
@@ -111,9 +139,9 @@ def start_attempt(
     if rules.open_attempt is not None:
         return rules.open_attempt
     if rules.attempts_left == 0:
-        raise QuizError(N_("U hebt alle pogingen voor deze toets gebruikt."))
+        raise QuizError(N_("Je hebt alle pogingen voor deze toets gebruikt."))
     if rules.wait_until is not None and rules.wait_until > utcnow():
-        raise QuizError(N_("U kunt de toets later opnieuw maken."))
+        raise QuizError(N_("Je kunt de toets later opnieuw maken."))
     get_or_start_progress(user, version)
     attempt = QuizAttempt(
         user_id=user.id,
@@ -218,19 +246,10 @@ def grade(
 
 def shown_selection(attempt: QuizAttempt, index: int, saved: Any) -> dict[str, Any]:
     """A saved answer translated back to what the page shows (positions, not stored indexes)."""
-    order = attempt.draw[index]["options"]
-    shown_of = {stored: shown for shown, stored in enumerate(order)}
-    if isinstance(saved, int):
-        return {"chosen": {shown_of.get(saved)}}
-    if isinstance(saved, list):
-        question = questions_by_id(published(attempt.module_version_id))[attempt.draw[index]["id"]]
-        if question["type"] == "order":
-            # saved is the sequence of stored indexes; the page asks a position per shown item
-            return {"positions": {shown_of[stored]: pos + 1 for pos, stored in enumerate(saved)}}
-        return {"chosen": {shown_of.get(i) for i in saved}}
-    if isinstance(saved, dict):
-        return {"matches": {int(left): shown_of.get(right) for left, right in saved.items()}}
-    return {}
+    drawn = attempt.draw[index]
+    shown_of = {stored: shown for shown, stored in enumerate(drawn["options"])}
+    question = questions_by_id(published(attempt.module_version_id))[drawn["id"]]
+    return QUESTION_TYPES[question["type"]].shown_selection(saved, shown_of)
 
 
 def review(attempt: QuizAttempt) -> list[dict[str, Any]]:
@@ -241,17 +260,14 @@ def review(attempt: QuizAttempt) -> list[dict[str, Any]]:
     for drawn in attempt.draw:
         question = questions[drawn["id"]]
         response = answers.get(drawn["id"])
-        chosen: set[int] = set()
-        if isinstance(response, int):
-            chosen = {response}
-        elif isinstance(response, list) and question["type"] != "order":
-            chosen = set(response)
+        question_type = QUESTION_TYPES[question["type"]]
         items.append(
             {
                 "question": question,
+                "template": question_type.template,
                 "result": (attempt.results or {}).get(drawn["id"], {"score": 0, "correct": False}),
                 "order": drawn["options"],
-                "chosen": chosen,
+                "chosen": question_type.chosen(response),
                 "response": response,
             }
         )

@@ -5,11 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response
 
 from app.content.published import published
+from app.core import formats
+from app.core.time import utcnow
 from app.extensions import db
+from app.i18n import current_language, time_zone
+from app.learn.next_steps import next_steps
 from app.learn.progress import reading_state
 from app.models import QuizAttempt
 from app.quiz import attempts
@@ -24,23 +27,9 @@ def _version_for(slug: str):
     return state.version
 
 
-# The answers load only on the pages that show them all (the overview, the result): a question
-# page and a save read just the one answer they need (quizzes.saved_answer).
-_OWN_ATTEMPT = (
-    sa.select(QuizAttempt)
-    .options(lazyload(QuizAttempt.answers))
-    .where(
-        QuizAttempt.id == sa.bindparam("attempt_id"),
-        QuizAttempt.user_id == sa.bindparam("user_id"),
-    )
-)
-
-
 def _own_attempt(attempt_id: int) -> QuizAttempt:
     """The signed-in learner's attempt; 404 for anyone else's, which stay hidden."""
-    attempt = db.session.scalar(
-        _OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": current_user.id}
-    )
+    attempt = attempts.own_attempt(attempt_id, current_user.id)
     if attempt is None:
         abort(404)
     return attempt
@@ -77,9 +66,18 @@ def start(slug: str) -> Response:
             raise
     except attempts.QuizError as error:
         db.session.rollback()
-        flash(_(str(error)), "warning")
+        flash(_refusal(error, version), "warning")
         return redirect(url_for("quiz.quiz_home", slug=slug))
     return redirect(url_for("quiz.question", attempt_id=attempt.id, number=1))
+
+
+def _refusal(error: attempts.QuizError, version) -> str:
+    """Why an attempt could not start; a learner who must wait is told from when."""
+    wait_until = attempts.rules_for(current_user, version).wait_until
+    if wait_until is not None and wait_until > utcnow():
+        moment = formats.when(wait_until, current_language(), time_zone())
+        return _("Je kunt de toets opnieuw maken vanaf %(time)s.", time=moment)
+    return _(str(error))
 
 
 @bp.route("/toets/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
@@ -162,10 +160,14 @@ def result(attempt_id: int) -> str | Response:
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.overview", attempt_id=attempt.id))
     version = published(attempt.module_version_id)
+    steps = None
+    if attempt.passed:
+        steps = next_steps(current_user, version.module_id, version.slug)
     return render_template(
         "quiz/result.html",
         attempt=attempt,
         version=version,
+        steps=steps,
         review=attempts.review(attempt),
         rules=attempts.rules_for(current_user, version),
         form=FlaskForm(),

@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ModuleVersion, QuizAnswer, QuizAttempt
+from app.models import ModuleVersion, QuizAnswer, QuizAttempt, User
+from app.studio.item_analysis import MIN_ATTEMPTS, ItemIndices, item_indices
 
 #: Question types whose answer is one option index, or a list of them.
 CHOICE_TYPES = ("single", "true-false", "multiple")
@@ -38,6 +39,8 @@ class ItemStatistics:
     score_total: float = 0.0
     #: Only for choice questions.
     options: list[OptionCount] = field(default_factory=list)
+    #: Facility and discrimination (Moodle's); None below MIN_ATTEMPTS attempts.
+    indices: ItemIndices | None = None
 
     @property
     def percent_correct(self) -> int | None:
@@ -64,23 +67,34 @@ class VersionStatistics:
         return round(100 * self.passed / self.attempts) if self.attempts else None
 
 
-def _submitted(version_id: int) -> sa.ColumnElement[bool]:
+def _submitted(version_id: int, organisation_id: int) -> sa.ColumnElement[bool]:
+    """Submitted attempts on the version by people of the organisation: an organisation sees
+    the figures of its own people only."""
     return sa.and_(
-        QuizAttempt.module_version_id == version_id, QuizAttempt.submitted_at.is_not(None)
+        QuizAttempt.module_version_id == version_id,
+        QuizAttempt.submitted_at.is_not(None),
+        QuizAttempt.user_id.in_(sa.select(User.id).where(User.organisation_id == organisation_id)),
     )
 
 
-def version_statistics(version: ModuleVersion) -> VersionStatistics:
-    """Figures for every question in the version's pool, in the order of the quiz file."""
+def version_statistics(version: ModuleVersion, organisation_id: int) -> VersionStatistics:
+    """Figures for every question in the version's pool, in the order of the quiz file, over
+    the attempts of the organisation's people."""
     questions = (version.quiz or {}).get("questions", [])
     items = {question["id"]: ItemStatistics(question) for question in questions}
-    attempts, passed = _attempt_totals(version.id)
-    for question_id, asked, correct, score_total in _asked_and_correct(version.id):
+    attempts, passed = _attempt_totals(version.id, organisation_id)
+    if attempts >= MIN_ATTEMPTS:
+        for question_id, indices in item_indices(_item_scores(version.id, organisation_id)).items():
+            if question_id in items:
+                items[question_id].indices = indices
+    for question_id, asked, correct, score_total in _asked_and_correct(version.id, organisation_id):
         if question_id in items:
             items[question_id].asked = int(asked)
             items[question_id].correct = int(correct or 0)
             items[question_id].score_total = float(score_total or 0)
-    chosen = _option_counts(version.id, [q["id"] for q in questions if q["type"] in CHOICE_TYPES])
+    chosen = _option_counts(
+        version.id, organisation_id, [q["id"] for q in questions if q["type"] in CHOICE_TYPES]
+    )
     for item in items.values():
         if item.question["type"] in CHOICE_TYPES:
             item.options = _options_of(item, chosen)
@@ -96,17 +110,28 @@ def _options_of(item: ItemStatistics, chosen: dict[tuple[str, int], int]) -> lis
     return counts
 
 
-def _attempt_totals(version_id: int) -> tuple[int, int]:
+def _item_scores(version_id: int, organisation_id: int) -> list[dict[str, float]]:
+    """Per submitted attempt, {question id: score}: the correlations need each attempt whole."""
+    results = db.session.scalars(
+        sa.select(QuizAttempt.results).where(_submitted(version_id, organisation_id))
+    )
+    return [
+        {question: float(result.get("score") or 0) for question, result in (row or {}).items()}
+        for row in results
+    ]
+
+
+def _attempt_totals(version_id: int, organisation_id: int) -> tuple[int, int]:
     attempts, passed = db.session.execute(
         sa.select(
             sa.func.count(QuizAttempt.id),
             sa.func.coalesce(sa.func.sum(sa.case((QuizAttempt.passed, 1), else_=0)), 0),
-        ).where(_submitted(version_id))
+        ).where(_submitted(version_id, organisation_id))
     ).one()
     return int(attempts), int(passed)
 
 
-def _asked_and_correct(version_id: int) -> list[sa.Row]:
+def _asked_and_correct(version_id: int, organisation_id: int) -> list[sa.Row]:
     """(question id, times asked, times fully right, summed score) from each attempt's results.
 
     `results` holds one entry per question drawn, answered or not, so an unanswered question
@@ -125,7 +150,7 @@ def _asked_and_correct(version_id: int) -> list[sa.Row]:
         )
         .select_from(QuizAttempt)
         .join(item, sa.true())
-        .where(_submitted(version_id))
+        .where(_submitted(version_id, organisation_id))
         .group_by(item.c.key)
     ).all()
 
@@ -146,7 +171,9 @@ def _chosen_options(response: sa.ColumnElement) -> sa.TableValuedAlias:
     return sa.func.json_each(response).table_valued("value", name="chosen")
 
 
-def _option_counts(version_id: int, question_ids: list[str]) -> dict[tuple[str, int], int]:
+def _option_counts(
+    version_id: int, organisation_id: int, question_ids: list[str]
+) -> dict[tuple[str, int], int]:
     """{(question id, stored option index): times chosen} over the submitted attempts."""
     if not question_ids:
         return {}
@@ -157,7 +184,7 @@ def _option_counts(version_id: int, question_ids: list[str]) -> dict[tuple[str, 
         .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
         .join(chosen, sa.true())
         .where(
-            _submitted(version_id),
+            _submitted(version_id, organisation_id),
             QuizAnswer.question_id.in_(question_ids),
             chosen.c.value.is_not(None),
         )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.content.catalogue import current_versions, pick_language
 from app.content.preview import PreviewContext
 from app.extensions import db
-from app.models import Lesson, Module, ModuleVersion, QuizAttempt
+from app.models import Lesson, Module, ModuleDraft, ModuleVersion, QuizAttempt, User
 
 
 @dataclass
@@ -29,6 +29,8 @@ class Translation:
 @dataclass
 class ModuleSummary:
     slug: str
+    #: The course from the repository (read-only here), not the organisation's own module.
+    shared: bool = True
     translations: list[Translation] = field(default_factory=list)
 
     def title(self, language: str) -> str:
@@ -47,19 +49,23 @@ class ModuleSummary:
         return round(100 * sum(t.passed for t in self.translations) / self.attempts)
 
 
-def submitted_attempts_join() -> sa.ColumnElement[bool]:
-    """Attempts count once they are handed in; open ones say nothing about the questions yet."""
+def submitted_attempts_join(organisation_id: int) -> sa.ColumnElement[bool]:
+    """Attempts count once they are handed in (open ones say nothing about the questions yet),
+    and only those of the organisation's own people."""
     return sa.and_(
-        QuizAttempt.module_version_id == ModuleVersion.id, QuizAttempt.submitted_at.is_not(None)
+        QuizAttempt.module_version_id == ModuleVersion.id,
+        QuizAttempt.submitted_at.is_not(None),
+        QuizAttempt.user_id.in_(sa.select(User.id).where(User.organisation_id == organisation_id)),
     )
 
 
-def module_overview() -> list[ModuleSummary]:
-    """Every published module with its current version per language, number of submitted
-    attempts and how many passed: one aggregate query."""
+def module_overview(organisation_id: int) -> list[ModuleSummary]:
+    """Every module the organisation sees (shared and own) with its current version per
+    language, number of submitted attempts and how many passed: one aggregate query."""
     rows = db.session.execute(
         sa.select(
             Module.slug,
+            Module.organisation_id,
             ModuleVersion.language,
             ModuleVersion.version,
             ModuleVersion.title,
@@ -68,11 +74,12 @@ def module_overview() -> list[ModuleSummary]:
             sa.func.coalesce(sa.func.sum(sa.case((QuizAttempt.passed, 1), else_=0)), 0),
         )
         .join(ModuleVersion.module)
-        .outerjoin(QuizAttempt, submitted_attempts_join())
-        .where(ModuleVersion.is_current)
+        .outerjoin(QuizAttempt, submitted_attempts_join(organisation_id))
+        .where(ModuleVersion.is_current, Module.visible_to(organisation_id))
         .group_by(
             Module.id,
             Module.slug,
+            Module.organisation_id,
             ModuleVersion.id,
             ModuleVersion.language,
             ModuleVersion.version,
@@ -82,8 +89,8 @@ def module_overview() -> list[ModuleSummary]:
         .order_by(Module.id, ModuleVersion.language.desc())  # "nl" before "en"
     )
     modules: dict[str, ModuleSummary] = {}
-    for slug, language, version, title, reviewed, attempts, passed in rows:
-        summary = modules.setdefault(slug, ModuleSummary(slug))
+    for slug, owner, language, version, title, reviewed, attempts, passed in rows:
+        summary = modules.setdefault(slug, ModuleSummary(slug, shared=owner is None))
         summary.translations.append(
             Translation(language, version, title, reviewed, int(attempts), int(passed))
         )
@@ -103,7 +110,7 @@ class VersionInfo:
     lessons: list[tuple[int, str]] = field(default_factory=list)
 
 
-def module_versions(slug: str) -> dict[str, list[VersionInfo]] | None:
+def module_versions(slug: str, organisation_id: int) -> dict[str, list[VersionInfo]] | None:
     """{language: versions, newest first, each with its lessons}; None when no such module.
 
     Two queries, whatever the number of versions; the big columns (HTML, sources) stay unread.
@@ -119,7 +126,7 @@ def module_versions(slug: str) -> dict[str, list[VersionInfo]] | None:
             ModuleVersion.published_at,
         )
         .join(ModuleVersion.module)
-        .where(Module.slug == slug)
+        .where(Module.slug == slug, Module.visible_to(organisation_id))
         .order_by(ModuleVersion.language.desc(), ModuleVersion.id.desc())
     ).all()
     if not rows:
@@ -138,12 +145,19 @@ def module_versions(slug: str) -> dict[str, list[VersionInfo]] | None:
     return found
 
 
-def published_version(slug: str, language: str, version: str | None) -> ModuleVersion | None:
-    """The current version of the module in `language`, or the named one (older ones too)."""
+def published_version(
+    slug: str, language: str, version: str | None, organisation_id: int
+) -> ModuleVersion | None:
+    """The current version of the module in `language`, or the named one (older ones too);
+    None when there is none or the organisation may not see the module."""
     query = (
         sa.select(ModuleVersion)
         .join(ModuleVersion.module)
-        .where(Module.slug == slug, ModuleVersion.language == language)
+        .where(
+            Module.slug == slug,
+            ModuleVersion.language == language,
+            Module.visible_to(organisation_id),
+        )
     )
     if version:
         query = query.where(ModuleVersion.version == version)
@@ -158,21 +172,25 @@ def lesson_at(version: ModuleVersion, position: int) -> Lesson | None:
     )
 
 
-def module_choices(language: str) -> list[tuple[str, str]]:
-    """(slug, title) of every published module, for the preview form's module list."""
+def module_choices(language: str, organisation_id: int) -> list[tuple[str, str]]:
+    """(slug, title) of every module the organisation sees, for the preview form's list."""
     return [
         (slug, pick_language(translations, language).title)
-        for slug, translations in current_versions().items()
+        for slug, translations in current_versions(organisation_id).items()
     ]
 
 
-def preview_context(language: str, module_slug: str | None) -> PreviewContext | None:
+def preview_context(
+    language: str, module_slug: str | None, organisation_id: int
+) -> PreviewContext | None:
     """What a pasted text in `language` may link to: the chosen module's lessons, images and
     glossary, and every module. None when the module has no current version in `language`."""
-    all_slugs = set(db.session.scalars(sa.select(Module.slug)))
+    all_slugs = set(
+        db.session.scalars(sa.select(Module.slug).where(Module.visible_to(organisation_id)))
+    )
     if not module_slug:
         return PreviewContext(language=language, module_slugs=all_slugs)
-    version = published_version(module_slug, language, None)
+    version = published_version(module_slug, language, None, organisation_id)
     if version is None:
         return None
     return PreviewContext(
@@ -187,3 +205,19 @@ def preview_context(language: str, module_slug: str | None) -> PreviewContext | 
         glossary=dict(version.glossary or {}),
         glossary_html=version.glossary_html,
     )
+
+
+def drafts_of(organisation_id: int) -> list[ModuleDraft]:
+    """The organisation's drafts, newest change first."""
+    return list(
+        db.session.scalars(
+            sa.select(ModuleDraft)
+            .where(ModuleDraft.organisation_id == organisation_id)
+            .order_by(ModuleDraft.updated_at.desc(), ModuleDraft.id.desc())
+        )
+    )
+
+
+def is_shared(slug: str) -> bool:
+    owner = db.session.execute(sa.select(Module.organisation_id).where(Module.slug == slug)).first()
+    return owner is not None and owner[0] is None

@@ -1,7 +1,7 @@
 """jobs: long work done in the background (exports, certificate ZIPs, imports)
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-05 08:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0011"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -83,6 +83,36 @@ def test_bad_parameters_get_a_clear_400(client, setup):
     assert get(client, "/api/v1/employees", setup["token"], per_page=9999).status_code == 400
 
 
+@pytest.mark.parametrize("route", ["/api/v1/completions", "/api/v1/certificates"])
+@pytest.mark.parametrize("name", ["since", "until"])
+def test_an_empty_date_filter_is_a_400_not_an_unfiltered_list(client, setup, route, name):
+    """`?until=` says a date is coming: answering with no filter (or none found) would mislead."""
+    response = get(client, route, setup["token"], **{name: ""})
+    assert response.status_code == 400
+    assert name in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("post", "/api/v1/employees", {"GET", "HEAD", "OPTIONS"}),
+        ("delete", "/api/v1/openapi.json", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
+def test_a_wrong_method_on_the_api_gets_405_with_allow_in_json(client, method, path, allowed):
+    """RFC 9110: a 405 names the methods the resource does allow."""
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == allowed
+    assert response.get_json()["status"] == 405
+
+
+def test_an_unknown_api_address_answers_json(client):
+    response = client.get("/api/v1/bestaat-niet")
+    assert response.status_code == 404
+    assert response.is_json and response.get_json()["status"] == 404
+
+
 def test_certificates_filtered_by_date(client, setup):
     today = dt.date.today().isoformat()
     data = get(client, "/api/v1/certificates", setup["token"], since=today).get_json()

@@ -160,7 +160,7 @@ def test_a_new_learner_is_created_on_first_sign_in_when_the_organisation_allows_
 def test_no_account_is_created_when_the_organisation_does_not_allow_it(client, idp, provider):
     response = sign_in(client, idp, email="onbekend@gemeente-a.nl")
     assert response.status_code == 403
-    assert "Er is geen account voor u gevonden" in response.get_data(as_text=True)
+    assert "Er is geen account voor je gevonden" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     assert failure_reasons() == ["no_account"]
     assert audit_rows("auth.sso_login_failed")[0].detail["identity"] == "onbekend@gemeente-a.nl"
@@ -190,7 +190,7 @@ def test_an_account_in_another_organisation_is_never_matched(
     response = sign_in(client, idp, email="zelfde@example.nl")
     assert response.status_code == 403
     # Says no more than "no account": it must not reveal that the address exists elsewhere.
-    assert "Er is geen account voor u gevonden" in response.get_data(as_text=True)
+    assert "Er is geen account voor je gevonden" in response.get_data(as_text=True)
     assert failure_reasons() == ["email_in_use" if create_accounts else "no_account"]
     assert audit_rows("auth.sso_login") == []
     assert db.session.scalars(sa.select(User.id)).all() == [elsewhere.id]

@@ -1,14 +1,24 @@
 """A live server on the test database, and Debian's Chromium driven by Playwright."""
 
+import datetime as dt
+import os
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from app.extensions import db
+from app.models import Assignment, LearningPath
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Where the journeys leave their screenshots: an ignored folder, so that `make test` changes no
+#: tracked file. `make screenshots` refreshes the README's pictures on purpose.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "tmp" / "screenshots"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -49,3 +59,17 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def learner(make, content):
+    """A learner with the fixture course's path assigned, due in 30 days."""
+    user = make.user(name="Özlem Çelik-de Vries")
+    path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == "basis"))
+    db.session.add(
+        Assignment(
+            user_id=user.id, path_id=path.id, deadline=dt.date.today() + dt.timedelta(days=30)
+        )
+    )
+    db.session.commit()
+    return user

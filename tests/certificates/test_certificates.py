@@ -3,6 +3,8 @@ expiry, and the ZIP of a unit."""
 
 import datetime as dt
 import io
+import re
+import shutil
 import zipfile
 
 import pytest
@@ -59,6 +61,39 @@ def test_the_certificate_pdf_names_the_holder_with_accents_serial_and_url(auth, 
     assert f"{app.config['PUBLIC_BASE_URL']}/verify/{certificate.code}" in text
     assert "Proefmodule over AI" in text and "1.0.0" in text
     assert "Je kunt uitleggen wat een model is." in text  # a learning objective
+
+
+def test_one_certificate_reads_in_dutch_and_in_english(auth, certified, app, tmp_path):
+    certificate = module_certificate()
+    logo = tmp_path / "logo.svg"
+    shutil.copy(f"{app.static_folder}/favicon.svg", logo)
+    app.config.update(
+        CERTIFICATE_SIGNATORY_NAME="Mr. A. de Boer",
+        CERTIFICATE_SIGNATORY_ROLE="Gemeentesecretaris",
+        LOGO_FILE=str(logo),
+    )
+    try:
+        dutch = auth.client.get(f"/certificaten/{certificate.id}.pdf?lang=nl")
+        english = auth.client.get(f"/certificaten/{certificate.id}.pdf?lang=en")
+    finally:
+        app.config.update(
+            CERTIFICATE_SIGNATORY_NAME="", CERTIFICATE_SIGNATORY_ROLE="", LOGO_FILE=""
+        )
+    issued = certificate.issued_at
+    nl, en = pdf_text(dutch.data), pdf_text(english.data)
+    assert "CERTIFICAAT" in nl and "Uitgereikt op" in nl and re.search(r"score 100\s%", nl)
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+              "september", "oktober", "november", "december"]  # fmt: skip
+    assert f"{issued.day} {months[issued.month - 1]} {issued.year}" in nl
+    assert "CERTIFICATE" in en and "Issued on" in en and "score 100%" in en
+    assert f"{issued.day} {issued:%B} {issued.year}" in en
+    for text in (nl, en):
+        assert NAME in text and certificate.serial in text
+        assert "Mr. A. de Boer" in text and "Gemeentesecretaris" in text
+    assert english.headers["Content-Disposition"].endswith(
+        f'filename="certificate-{certificate.serial}.pdf"'
+    )
+    assert len(PdfReader(io.BytesIO(dutch.data)).pages) == 1  # one formal page, logo and all
 
 
 def test_the_qr_code_in_the_pdf_decodes_to_the_verification_url(auth, certified, app):

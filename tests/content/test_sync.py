@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app.content.markdown import RenderContext, render_markdown
 from app.extensions import db
 from app.models import LearningPath, Lesson, ModuleVersion
 from tests.conftest import FIXTURE_CONTENT
@@ -119,3 +120,19 @@ def test_export_after_sync_gives_back_the_same_files(runner, tree, tmp_path):
         }
 
     assert files(out) == files(tree)
+
+
+@pytest.mark.parametrize(
+    ("language", "titles"),
+    [
+        ("nl", ["Let op", "Voorbeeld", "In de praktijk"]),
+        ("en", ["Watch out", "Example", "In practice"]),
+    ],
+)
+def test_callout_titles_come_from_the_translation_catalogue_in_the_modules_language(
+    language, titles
+):
+    """Callouts are titled in the language of the module, whatever the reader's language is."""
+    text = "\n\n".join(f"/// {kind}\nTekst.\n///" for kind in ("let-op", "voorbeeld", "praktijk"))
+    html = render_markdown(text, RenderContext(language=language))
+    assert [f'<p class="admonition-title">{title}</p>' in html for title in titles] == [True] * 3

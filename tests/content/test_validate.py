@@ -235,3 +235,27 @@ def test_an_image_from_another_website_is_reported(runner, tree):
         "![Schema](https://example.org/schema.png) Een [[model]]",
     )
     assert "is on another website" in validate(runner, tree).output
+
+
+def test_validate_works_on_a_machine_without_a_database(tmp_path):
+    """A trainer's fresh checkout has no instance/ folder: the files are still checked."""
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "FLASK_APP": "app:create_app",
+        "GELETTERD_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/geen-map/geletterd.db",
+    }
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run(
+        [flask, "content", "validate", FIXTURE_CONTENT / "modules"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "OK:" in result.stderr

@@ -4,7 +4,9 @@ the CSV for auditors, the list of AI systems, and who may see what."""
 import csv
 import datetime as dt
 import io
+import os
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -340,14 +342,17 @@ def test_the_csv_has_a_section_per_table_and_is_safe_in_a_spreadsheet(app, org):
     response = admin.client.get(f"{REPORT}rapport.csv")
     assert response.mimetype == "text/csv"
     sections = csv_sections(response.get_data(as_text=True))
-    assert set(sections) == {
+    # The same tables as the PDF, in the same order (one description: app/evidence/tables.py).
+    assert list(sections) == [
         "Verslag",
         "AI-systemen in gebruik",
-        "Voortgang per functie",
+        "Betrokken mensen per functie",
+        "Verplichte leerroutes per functie",
         "Totaal in dit bereik",
+        "Voortgang per functie",
         "Gegeven modules: versies en inhoud",
         "Aandachtspunten",
-    }
+    ]
     assert sections["Verslag"][1][:3] == [ORGANISATION, "hele organisatie", "Ad"]
     systems = {row[0]: row for row in sections["AI-systemen in gebruik"][1:]}
     assert set(systems) == {"Chatbot Loket", "'=cmd|' /C calc'!A0", "Tekstassistent"}
@@ -359,7 +364,9 @@ def test_the_csv_has_a_section_per_table_and_is_safe_in_a_spreadsheet(app, org):
     assert roles["beleidsmedewerker"]["Te laat"] == "1"
     assert roles["beleidsmedewerker"]["Opfrissen nodig"] == "1"
     assert roles["beleidsmedewerker"]["Zonder toewijzing"] == "1"
-    assert roles["jurist"]["AI-systemen"] == "=cmd|' /C calc'!A0, Tekstassistent".replace(
+    header, *rows = sections["Betrokken mensen per functie"]
+    involved = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert involved["jurist"]["AI-systemen"] == "=cmd|' /C calc'!A0, Tekstassistent".replace(
         "=", "'=", 1
     )
     assert sections["Totaal in dit bereik"][1] == ["6", "4", "2", "1", "1"]
@@ -489,3 +496,25 @@ def test_the_report_page_runs_a_fixed_number_of_queries(app, org, make, count_qu
     assert rows_by_first_cell(page, "Voortgang per functie")["beleidsmedewerker"][0] == "12"
     assert after.count == before.count
     assert after.count <= 20
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pdf_and_the_csv_carry_the_same_tables(app, org, make, language):
+    """One description writes both: every table of the CSV, with its header, is in the PDF."""
+    admin = make.user(
+        Role.ADMIN,
+        organisation=org["organisation"],
+        email=f"{language}@example.org",
+        language=language,
+    )
+    client = session_for(app, admin).client
+    sections = csv_sections(client.get(f"{REPORT}rapport.csv").get_data(as_text=True))
+    pdf = client.get(f"{REPORT}rapport.pdf").data
+    text = " ".join(pdf_text(pdf).split())
+    if out := os.environ.get("EVIDENCE_PDF_OUT"):  # to look at the layout by eye
+        Path(out, f"evidence-{language}.pdf").write_bytes(pdf)
+    assert len(sections) == 8
+    for index, (caption, (header, *_)) in enumerate(sections.items()):
+        assert index == 0 or caption in text, caption  # the first: the facts, as label: value
+        for cell in header:
+            assert cell in text, (caption, cell, text[text.find(caption) :][:400])

@@ -9,7 +9,15 @@ import sqlalchemy as sa
 
 from app.certificates import issuing
 from app.extensions import db
-from app.models import Assignment, Certificate, Completion, LearningPath, QuizAnswer, QuizAttempt
+from app.models import (
+    Assignment,
+    Certificate,
+    Completion,
+    LearningPath,
+    ModuleProgress,
+    QuizAnswer,
+    QuizAttempt,
+)
 from tests.conftest import csrf_token
 from tests.learn.helpers import answer_fields, open_attempt, read_all_lessons, take_quiz
 
@@ -42,7 +50,7 @@ def test_the_whole_journey_from_login_to_path_certificate(auth, learner):
     assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 0
 
     passed = take_quiz(auth, learner.id, "proef", right=True).get_data(as_text=True)
-    assert "Uw score: 100.0%" in passed and "gehaald" in passed
+    assert "Je score: 100\u00a0%" in passed and "gehaald" in passed
 
     page = auth.client.get("/mijn-leren").get_data(as_text=True)
     assert "Afgerond" in page
@@ -279,3 +287,24 @@ def test_a_lesson_that_does_not_exist_is_404_to_read_and_to_mark(auth, learner):
     auth.login(learner)
     assert auth.client.get("/modules/proef/99-bestaat-niet").status_code == 404
     assert auth.post("/modules/proef/99-bestaat-niet/gelezen").status_code == 404
+
+
+def test_passing_the_quiz_first_then_reading_the_last_lesson_completes_the_module_once(
+    auth, learner
+):
+    """The last step may be a lesson: it completes the module the way a passed quiz does, with
+    the best passed score and the certificates, and marking it read again changes nothing."""
+    auth.login(learner)
+    auth.post("/modules/proef/01-wat-is-een-model/gelezen")
+    take_quiz(auth, learner.id, "proef", right=False)
+    take_quiz(auth, learner.id, "proef", right=True)
+    assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 0
+    auth.post("/modules/proef/02-mens-beslist/gelezen")
+    auth.post("/modules/proef/02-mens-beslist/gelezen")
+    db.session.expire_all()
+    [completion] = db.session.scalars(sa.select(Completion)).all()
+    assert completion.score == 100.0
+    kinds = sorted(c.kind for c in db.session.scalars(sa.select(Certificate)))
+    assert kinds == ["module", "path"]
+    progress = db.session.scalar(sa.select(ModuleProgress))
+    assert progress.completed_at is not None

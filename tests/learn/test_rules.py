@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -41,7 +42,7 @@ def test_the_attempt_limit_is_kept(auth, learner):
     page = auth.client.get("/modules/proef/toets").get_data(as_text=True)
     assert "alle pogingen gebruikt" in page
     response = auth.post("/modules/proef/toets/start", follow_redirects=True)
-    assert "U hebt alle pogingen voor deze toets gebruikt." in response.get_data(as_text=True)
+    assert "Je hebt alle pogingen voor deze toets gebruikt." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
 
 
@@ -50,8 +51,14 @@ def test_after_a_failed_attempt_the_learner_waits(auth, learner):
     auth.login(learner)
     take_quiz(auth, learner.id, "proef", right=False)
     page = auth.client.get("/modules/proef/toets").get_data(as_text=True)
-    assert "opnieuw maken vanaf" in page
-    auth.post("/modules/proef/toets/start")
+    submitted = db.session.scalar(sa.select(QuizAttempt)).submitted_at
+    local = (submitted + dt.timedelta(minutes=30)).replace(tzinfo=dt.UTC)
+    local = local.astimezone(ZoneInfo("Europe/Amsterdam"))
+    # The organisation's time, not UTC; the date too when the wait runs past midnight.
+    assert f"opnieuw maken vanaf {local:%H:%M}" in page or f"om {local:%H:%M}." in page
+    assert "UTC" not in page
+    refused = auth.post("/modules/proef/toets/start", follow_redirects=True)
+    assert f"{local:%H:%M}." in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
     attempt = db.session.scalar(sa.select(QuizAttempt))
     attempt.submitted_at -= dt.timedelta(minutes=31)
@@ -199,3 +206,28 @@ def test_a_major_version_in_the_other_language_does_not_touch_my_completion(
     assert not sync(Loader(tree).load()).problems
     page = auth.client.get("/mijn-leren").get_data(as_text=True)
     assert "Afgerond" in page and "Opfrissen nodig" not in page
+
+
+def test_with_a_pause_after_two_failures_the_second_retry_waits(auth, learner):
+    """The rule is shown before the start; one failure may be retried at once, two in a row
+    mean a pause, and after the pause the count starts again."""
+    set_quiz(wait_minutes=60, wait_after_failures=2)
+    auth.login(learner)
+    page = auth.client.get("/modules/proef/toets").get_data(as_text=True)
+    assert "Na 2 mislukte pogingen op rij wacht je 60 minuten" in page
+
+    def attempts() -> int:
+        return db.session.scalar(sa.select(sa.func.count(QuizAttempt.id)))
+
+    take_quiz(auth, learner.id, "proef", right=False)
+    assert "opnieuw maken vanaf" not in auth.client.get("/modules/proef/toets").get_data(True)
+    take_quiz(auth, learner.id, "proef", right=False)
+    assert attempts() == 2
+    assert "opnieuw maken vanaf" in auth.client.get("/modules/proef/toets").get_data(True)
+    auth.post("/modules/proef/toets/start")
+    assert attempts() == 2
+    for attempt in db.session.scalars(sa.select(QuizAttempt)):
+        attempt.submitted_at -= dt.timedelta(minutes=61)
+    db.session.commit()
+    assert auth.post("/modules/proef/toets/start").status_code == 302
+    assert attempts() == 3

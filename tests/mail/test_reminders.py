@@ -43,7 +43,7 @@ def test_reminders_go_to_late_and_nearly_late_learners_in_their_language(runner,
     assert result.exit_code == 0, result.output
     assert "2 learner(s), 1 HR digest(s)" in result.output
     late = smtp.to("late@example.org")[0]
-    assert late["Subject"] == "Herinnering: uw scholing over AI"
+    assert late["Subject"] == "Herinnering: je scholing over AI"
     assert "de deadline was" in late.get_content() and "/mijn-leren" in late.get_content()
     soon = smtp.to("soon@example.org")[0]
     assert soon["Subject"] == "Reminder: your training about AI"

@@ -29,6 +29,7 @@ from app.models import (
     ImportBatch,
     Job,
     LearningPath,
+    ModuleDraft,
     QuizAttempt,
     Role,
 )
@@ -165,6 +166,17 @@ def build_world(app: Flask) -> dict:
         ]
     )
     tokens.create_token(organisation, "HR-systeem", actor=admin)
+    db.session.add(
+        ModuleDraft(
+            organisation_id=organisation.id,
+            slug="eigen",
+            language="nl",
+            module_text="---\nslug: eigen\n---\n",
+            lessons=[],
+            quiz_text="",
+            assets={},
+        )
+    )
     db.session.commit()
     revoked = issuing.issue_for_path(learner, path)
     issuing.revoke(revoked, "Ten onrechte uitgereikt", admin)
@@ -233,6 +245,7 @@ def seeds(world: dict, extra: list[str]) -> list[str]:
         "system": db.session.scalar(sa.select(AiSystem.id)),
         "attempt": db.session.scalar(sa.select(QuizAttempt.id)),
         "job": db.session.scalar(sa.select(Job.public_id)),
+        "draft": db.session.scalar(sa.select(ModuleDraft.id)),
     }
     urls = [url.format(**ids) for method, url, _, _ in ROUTES.values() if method == "GET"]
     errors = ["/bestaat-niet", "/logout", "/wachtwoord-herstellen/verlopen", "/modules/geen"]

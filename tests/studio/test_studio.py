@@ -228,14 +228,14 @@ def test_every_problem_is_listed_with_its_line_and_linked_to_the_field(as_traine
     assert response.status_code == 200
     problems = problems_on(page)
     assert problems == [
-        "regel 3: raw HTML is not part of the format: use Markdown (callouts: /// let-op ... ///)",
-        'regel 5: "modell" is not in the module\'s glossary (did you mean "model"?)',
-        'regel 5: the link "03-bestaat-niet.md" points at no lesson, module or image here: '
-        "check the file name",
-        'regel 7: the image "plaatje.png" has no alt text: describe it, '
-        "![what the image shows](file)",
-        'regel 7: the link "plaatje.png" points at no lesson, module or image here: '
-        "check the file name",
+        "regel 3: HTML hoort niet in de tekst: gebruik Markdown (een kader: /// let-op ... ///)",
+        'regel 5: "modell" staat niet in de begrippenlijst van de module (bedoel je "model"?)',
+        'regel 5: de link "03-bestaat-niet.md" wijst niet naar een les, module of afbeelding '
+        "hier: controleer de naam",
+        'regel 7: de afbeelding "plaatje.png" heeft geen beschrijving: schrijf '
+        "![wat de afbeelding laat zien](bestand)",
+        'regel 7: de link "plaatje.png" wijst niet naar een les, module of afbeelding hier: '
+        "controleer de naam",
     ]
     summary = page.split('id="problems"', 1)[1].split("</div>", 1)[0]
     assert summary.count('href="#text"') == len(problems)
@@ -245,11 +245,13 @@ def test_every_problem_is_listed_with_its_line_and_linked_to_the_field(as_traine
 
 
 def test_the_same_problems_as_flask_content_validate(as_trainer, runner, tmp_path):
-    """The preview calls the validator's own checks: same lines, same messages."""
+    """The preview calls the validator's own checks: same lines, same (Dutch) messages."""
     tree = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, tree)
     (tree / "modules/proef/nl/03-kapot.md").write_text(BROKEN_LESSON)
-    result = runner.invoke(args=["content", "validate", str(tree / "modules/proef/nl")])
+    result = runner.invoke(
+        args=["content", "validate", "--lang", "nl", str(tree / "modules/proef/nl")]
+    )
     from_cli = sorted(
         re.sub(r"^.*03-kapot\.md:(\d+): ", r"regel \1: ", line)
         for line in result.output.splitlines()
@@ -261,8 +263,8 @@ def test_the_same_problems_as_flask_content_validate(as_trainer, runner, tmp_pat
 def test_a_lesson_without_a_title_and_an_empty_module_choice(as_trainer):
     page = text_of(paste(as_trainer, "Alleen tekst, geen titel.\n\nMet [[model]].", module=""))
     assert problems_on(page) == [
-        'regel 1: a lesson starts with its title: "# Title of the lesson"',
-        'regel 3: "model" is not in the module\'s glossary',
+        'regel 1: een les begint met de titel: "# Titel van de les"',
+        'regel 3: "model" staat niet in de begrippenlijst van de module',
     ]
     assert "Alleen tekst, geen titel." in page  # still shown, so the trainer sees the result
 
@@ -278,14 +280,14 @@ def test_a_module_file_gets_front_matter_checks_with_line_numbers(as_trainer):
     )
     page = text_of(paste(as_trainer, broken))
     assert problems_on(page) == [
-        'regel 1: the front matter lacks the key "audience"',
-        "regel 7: minutes must be a whole number from 1 to 600",
-        'regel 11: unknown key "doelgroep"; known keys: slug, title, summary, language, '
-        "version, minutes, objectives, audience, prerequisites, tags, sources, reviewed, "
-        "glossary, completion",
+        'regel 1: de sleutel "audience" ontbreekt in de kop',
+        "regel 7: minutes moet een heel getal van 1 tot en met 600 zijn",
+        'regel 11: onbekende sleutel "doelgroep"; bekende sleutels: slug, title, summary, '
+        "language, version, minutes, objectives, audience, prerequisites, tags, sources, "
+        "reviewed, glossary, completion",
     ]
     page = text_of(paste(as_trainer, "---\ntitle: [niet goed\n---\n\nTekst"))
-    assert problems_on(page)[0].startswith("regel 2: the front matter cannot be read")
+    assert problems_on(page)[0].startswith("regel 2: de kop is niet te lezen")
 
 
 def test_windows_line_ends_give_the_same_line_numbers(as_trainer):
