@@ -18,7 +18,10 @@ def certificate(name: str):
         title="AI-geletterdheid – de basis",
         version="1.0.0",
         score=87.5,
-        user=types.SimpleNamespace(name=name),
+        kind="module",
+        user=types.SimpleNamespace(
+            name=name, organisation=types.SimpleNamespace(time_zone="Europe/Amsterdam")
+        ),
         module_version=types.SimpleNamespace(objectives={"a": "Je legt uit wat AI is."}),
         issued_at=dt.datetime(2026, 12, 1),
         expires_on=dt.date(2028, 12, 1),
