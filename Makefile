@@ -22,6 +22,10 @@ run: install
 	$(BIN)/flask db upgrade
 	-$(BIN)/flask content sync  # a module with errors is reported and skipped; the rest still loads
 	$(BIN)/flask demo load
+	@# One background worker beside the web server (exports, ZIPs, imports, reminders); it stops
+	@# with the server (Ctrl-C).
+	$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 lint: install

@@ -1,6 +1,7 @@
 """Configuration, one class per environment, read from environment variables alone."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -110,10 +111,32 @@ class Config:
     #: argon2id cost (a profile of argon2.profiles): RFC 9106's low-memory choice, 64 MiB.
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # noqa: S105 - a cost profile, not a password
 
+    #: The job queue: a SQLite file by default (nothing to install), redis://host:port/db in
+    #: production. Every app server and worker must name the same queue.
+    JOB_QUEUE_URL = os.environ.get(
+        "JOB_QUEUE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'job-queue.db'}"
+    )
+    JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "geletterd")
+    #: Where finished exports and ZIPs wait for their download; shared storage when the app
+    #: servers and workers run on more than one machine.
+    JOB_RESULTS_DIR = os.environ.get("JOB_RESULTS_DIR", str(BASE_DIR / "instance" / "job-results"))
+    #: Hours a result is kept before the cleanup deletes it.
+    JOB_RESULT_HOURS = float(os.environ.get("JOB_RESULT_HOURS", "24"))
+    #: A running job whose worker has not said "still here" for this many seconds is failed.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
+    JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+    #: The evidence report PDF of a scope with more people than this is made in the background.
+    EVIDENCE_PDF_JOB_THRESHOLD = int(os.environ.get("EVIDENCE_PDF_JOB_THRESHOLD", "2000"))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     LOAD_DEMO_DATA = True
+
+
+_TEST_JOB_DIR = os.environ.get(
+    "TEST_JOB_DIR", os.path.join(tempfile.gettempdir(), "geletterd-test-jobs")
+)
 
 
 class TestingConfig(Config):
@@ -124,6 +147,12 @@ class TestingConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     WTF_CSRF_ENABLED = True
     LOAD_DEMO_DATA = False
+    #: tests/conftest.py names a fresh folder per run; the subprocess workers of the tests
+    #: inherit it, so they share the queue and the results with the app under test.
+    JOB_QUEUE_URL = os.environ.get("TEST_JOB_QUEUE_URL", f"sqlite:///{_TEST_JOB_DIR}/job-queue.db")
+    JOB_RESULTS_DIR = f"{_TEST_JOB_DIR}/job-results"
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "3"))
+    JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "0.5"))
     #: Hashing at production cost took about 60 % of the suite's time; tests of the production
     #: cost set it back (tests/auth/test_password_cost.py).
     PASSWORD_HASH_PROFILE = "CHEAPEST"  # noqa: S105 - a cost profile, not a password

@@ -15,6 +15,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
+    register_static_files(app)
     register_cli(app)
     return app
 
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from app.hr.calendar import bp as calendar_bp
     from app.hr.routes import bp as hr_bp
     from app.interop.routes import bp as interop_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.learn.routes import bp as learn_bp
     from app.main.errors import register_error_handlers
     from app.main.routes import bp as main_bp
@@ -87,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         certificates_bp,
         hr_bp,
         calendar_bp,
+        jobs_bp,
         api_bp,
         evidence_bp,
         admin_bp,
@@ -103,6 +106,12 @@ def register_security(app: Flask) -> None:
 
     init_security_headers(app)
     trust_reverse_proxies(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from app.core.static_files import init_static_files
+
+    init_static_files(app)
 
 
 def register_cli(app: Flask) -> None:

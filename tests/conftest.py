@@ -21,6 +21,10 @@ os.environ.setdefault(
     "TEST_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='geletterd-test-')}/test.db"
 )
 
+# The job queue (a SQLite file) and job results: a fresh folder per run, inherited by the worker
+# processes some tests start.
+os.environ.setdefault("TEST_JOB_DIR", tempfile.mkdtemp(prefix="geletterd-jobs-"))
+
 from app import create_app  # noqa: E402 - after the test database is chosen
 from app.auth import mfa  # noqa: E402
 from app.auth.users import create_user  # noqa: E402
@@ -77,6 +81,27 @@ def clean_database(app: Flask):
         # Emptied tables hand out the same version ids again (SQLite): forget what was derived.
         published.clear()
         fragment_cache.clear()
+
+
+@pytest.fixture
+def run_jobs(app: Flask):
+    """Runs what is on the job queue, in this thread, until it is empty: the real queue (its
+    SQLite file), the real task messages, a worker's code path; only no worker thread. Returns
+    how many tasks ran. (tests/jobs/ prove the queue with real consumer threads and processes.)"""
+    from app.jobs.queue import huey_for
+
+    huey = huey_for(app)
+    huey.flush()
+
+    def drain() -> int:
+        count = 0
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            count += 1
+        return count
+
+    yield drain
+    huey.flush()
 
 
 @pytest.fixture

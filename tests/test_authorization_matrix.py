@@ -14,13 +14,16 @@ import sqlalchemy as sa
 
 from app.api import tokens
 from app.certificates import issuing
+from app.core.time import utcnow
 from app.extensions import db
+from app.jobs import results
 from app.models import (
     AiSystem,
     Assignment,
     AssignmentRule,
     HrScope,
     ImportBatch,
+    Job,
     LearningPath,
     ModuleDraft,
     QuizAttempt,
@@ -213,6 +216,10 @@ ROUTES = {
         hr_only(302, 404),
         {},
     ),
+    "jobs.index": ("GET", "/taken/", hr_only(), None),
+    "jobs.show": ("GET", "/taken/{job}", hr_only(stranger=404), None),
+    "jobs.download": ("GET", "/taken/{job}/download", hr_only(stranger=404), None),
+    "jobs.retry": ("POST", "/taken/{job}/opnieuw", hr_only(303, 404), {}),
     "studio.index": ("GET", "/studio", trainer_admin(), None),
     "studio.module": ("GET", "/studio/modules/proef", trainer_admin(), None),
     "studio.lesson_preview": ("GET", "/studio/modules/proef/nl/lessons/1", trainer_admin(), None),
@@ -338,6 +345,17 @@ def world(make, content, app):
     db.session.add(system)
     rule = AssignmentRule(organisation_id=organisation.id, path_id=path.id, unit_id=unit.id)
     db.session.add(rule)
+    job = Job(
+        kind="export_csv",
+        organisation_id=organisation.id,
+        requested_by_id=hr.id,
+        unit_roots=[unit.id],
+        status="done",
+        result_name="voortgang.csv",
+        result_size=3,
+        expires_at=utcnow() + dt.timedelta(hours=1),
+    )
+    db.session.add(job)
     draft = ModuleDraft(
         organisation_id=organisation.id,
         slug="eigen",
@@ -349,6 +367,7 @@ def world(make, content, app):
     )
     db.session.add(draft)
     db.session.commit()
+    results.path_of(job.public_id).write_bytes(b"a;b")
     users = {
         "owner": owner,
         "learner": make.user(email="learner@example.org"),
@@ -367,6 +386,7 @@ def world(make, content, app):
         "token": token.id,
         "system": system.id,
         "rule": rule.id,
+        "job": job.public_id,
         "draft": draft.id,
         "attempt": db.session.scalar(
             sa.select(QuizAttempt.id).where(QuizAttempt.user_id == owner.id)

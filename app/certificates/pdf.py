@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
 
+from app.certificates import fonts
 from app.certificates.issuing import grouped
 from app.core import formats
 from app.models import Certificate, User
@@ -47,10 +48,15 @@ def _texts() -> dict[str, str]:
 
 
 class _Document(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, fast_fonts: bool = False) -> None:
+        """A4 in DejaVu: with `fast_fonts` the cut font parsed once per process
+        (app/certificates/fonts.py), else the full font files, parsed now."""
         super().__init__(format="A4")
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        if fast_fonts:
+            fonts.add_fonts(self, "DejaVu")
+        else:
+            self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(True, margin=20)
         self.set_margins(20, 20, 20)
         self.set_creator("Geletterd")
@@ -75,11 +81,27 @@ def certificate_pdf(
 ) -> bytes:
     """One certificate as a formal A4 page: a band with the organisation (and its logo), the
     holder, what they completed and learned, the date, the signatory, the code and a QR code
-    that opens the public verification page. Words, numbers and dates in `language`."""
+    that opens the public verification page. Words, numbers and dates in `language`.
+
+    Made with the per-process cut font; a text with a letter that font lacks (a name in
+    Cyrillic, say) is made again with the full font, so no letter is ever lost."""
+    pdf = _certificate(certificate, organisation_name, base_url, language, fast_fonts=True)
+    if fonts.missing_glyphs(pdf):
+        pdf = _certificate(certificate, organisation_name, base_url, language, fast_fonts=False)
+    return bytes(pdf.output())
+
+
+def _certificate(
+    certificate: Certificate,
+    organisation_name: str,
+    base_url: str,
+    language: str,
+    fast_fonts: bool,
+) -> FPDF:
     with force_locale(language):
         t = _texts()
     zone = certificate.user.organisation.time_zone
-    pdf = _Document()
+    pdf = _Document(fast_fonts)
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{t['certificate']} {certificate.serial}")
     pdf.add_page()
@@ -125,7 +147,7 @@ def certificate_pdf(
             pdf.multi_cell(145, size * 0.5, objective, new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(0.8)
     _footer(pdf, certificate, organisation_name, base_url, language, zone, t)
-    return bytes(pdf.output())
+    return pdf
 
 
 def _frame(pdf: FPDF, organisation_name: str) -> None:

@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from app.cli.demo import demo_cli
     from app.cli.figures import figures_cli
     from app.cli.interop import interop_groups
+    from app.cli.jobs import jobs_cli
     from app.cli.maintenance import backup_command, privacy_cli
     from app.cli.reminders import reminders_cli
     from app.cli.sso import sso_cli
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
         api_cli,
         reminders_cli,
         figures_cli,
+        jobs_cli,
         privacy_cli,
         sso_cli,
         *interop_groups(),

@@ -6,7 +6,18 @@ unit with ?unit=<id>. Another organisation's units answer 404, as on the other H
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,7 +33,9 @@ from app.hr import scope
 from app.hr.forms import ConfirmForm
 from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
-from app.models import AiSystem, OrgUnit, Role
+from app.jobs import service as job_service
+from app.jobs.kinds import KINDS
+from app.models import AiSystem, OrgUnit, Role, User
 
 bp = Blueprint("evidence", __name__, url_prefix="/hr/verantwoording")
 HR_ROLES = (Role.HR, Role.ADMIN)
@@ -116,9 +129,14 @@ def _export(kind: str) -> tuple[evidence_report.EvidenceReport, str]:
     return report, f"art4-verantwoording-{dt.date.today():%Y-%m-%d}.{kind}"
 
 
-@bp.route("/rapport.pdf")
+@bp.route("/rapport.pdf", methods=["GET", "POST"])
 @roles_required(*HR_ROLES)
-def report_pdf() -> Response:
+def report_pdf() -> Response | str:
+    """The PDF at once for a small scope; for a large one (more than
+    EVIDENCE_PDF_JOB_THRESHOLD people) a page that makes it in the background."""
+    unit, unit_ids = _scope()
+    if _people_in(unit_ids) > current_app.config["EVIDENCE_PDF_JOB_THRESHOLD"]:
+        return _pdf_job(unit, unit_ids)
     report, filename = _export("pdf")
     return Response(
         evidence_pdf(report, current_language()),
@@ -135,4 +153,40 @@ def report_csv() -> Response:
         evidence_csv(report, current_language()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _people_in(unit_ids: set[int]) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(
+            User.organisation_id == current_user.organisation_id,
+            User.unit_id.in_(unit_ids),
+            User.active,
+        )
+    )
+
+
+def _pdf_job(unit: OrgUnit | None, unit_ids: set[int]) -> Response | str:
+    roots = {unit.id} if unit else scope.scope_root_ids(current_user)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        job = job_service.start(
+            "evidence_pdf", current_user, unit_roots=roots, params={"language": current_language()}
+        )
+        return redirect(url_for("jobs.show", public_id=job.public_id), 303)
+    words = (
+        _("De verantwoording van %(unit)s en de afdelingen eronder.", unit=unit.name)
+        if unit
+        else _("De verantwoording van alle medewerkers die je mag zien.")
+    )
+    return render_template(
+        "jobs/start.html",
+        title=KINDS["evidence_pdf"].title,
+        scope_text=words,
+        form=form,
+        back=url_for("evidence.report", unit=unit.id if unit else None),
     )

@@ -1,37 +1,29 @@
 """HR pages: dashboards, imports, assignment rules, exports, a person's record, certificates."""
 
-import re
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.auth.decorators import can_see_person, person_in_scope, roles_required
 from app.certificates import issuing
-from app.certificates.pdf import certificate_pdf
-from app.core import audit
-from app.core.time import utcnow
-from app.core.zipstream import stream_zip
 from app.extensions import db
-from app.hr import assignments, charts, exports, people, reminders, scope, snapshots
+from app.hr import assignments, charts, people, reminders, scope, snapshots
 from app.hr.forms import ConfirmForm, ImportUploadForm, RevokeForm
 from app.hr.imports import employees
 from app.hr.imports.problems import FIELD_LABELS
-from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
+from app.jobs import service as job_service
+from app.jobs.kinds import KINDS
 from app.models import (
     Certificate,
     ImportBatch,
@@ -85,40 +77,35 @@ def _unit_or_404(unit_id: int) -> OrgUnit:
     return scope.unit_in_scope(current_user, unit_id) or abort(404)
 
 
-@bp.route("/eenheden/<int:unit_id>/certificaten.zip")
+@bp.route("/eenheden/<int:unit_id>/certificaten.zip", methods=["GET", "POST"])
 @roles_required(*HR_ROLES)
-def unit_certificates_zip(unit_id: int) -> Response:
-    """Every valid certificate of the people in the unit and below it, streamed as one ZIP."""
+def unit_certificates_zip(unit_id: int) -> Response | str:
+    """Every valid certificate of the people in the unit and below it, as one ZIP made in the
+    background: GET explains and offers the button, POST starts the job."""
     unit = _unit_or_404(unit_id)
-    unit_ids = descendant_unit_ids(unit.organisation_id, {unit.id})
-    organisation_name = unit.organisation.name
-    base_url = current_app.config["PUBLIC_BASE_URL"]
-    language = current_language()
-    audit.record("certificate.export_zip", actor=current_user, target=f"unit:{unit.code}")
-    db.session.commit()
-    statement = (
-        sa.select(Certificate)
-        .join(Certificate.user)
-        .where(
-            User.unit_id.in_(unit_ids),
-            Certificate.in_force,
-        )
-        .order_by(User.name, Certificate.id)
-        .options(joinedload(Certificate.user), joinedload(Certificate.module_version))
-        .execution_options(yield_per=100)
+    return _start_job_page(
+        "certificates_zip",
+        {unit.id},
+        _(
+            "Alle certificaten van %(unit)s en de afdelingen eronder, als één ZIP-bestand.",
+            unit=unit.name,
+        ),
+        back=url_for("hr.unit", unit_id=unit.id),
     )
 
-    def files():
-        for (certificate,) in exports.iterate(statement):
-            name = re.sub(r"[^\w.-]+", "_", certificate.user.name)
-            pdf = certificate_pdf(certificate, organisation_name, base_url, language)
-            yield f"{name}/{certificate.serial}.pdf", pdf
 
-    filename = f"certificaten-{re.sub(r'[^A-Za-z0-9-]+', '-', unit.code)}.zip"
-    return Response(
-        stream_with_context(stream_zip(files())),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+def _start_job_page(kind: str, unit_roots: set[int], scope_text: str, back: str):
+    """The page that starts a background job (GET) and starts it (POST, with CSRF)."""
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        job = job_service.start(
+            kind, current_user, unit_roots=unit_roots, params={"language": current_language()}
+        )
+        return redirect(url_for("jobs.show", public_id=job.public_id), 303)
+    return render_template(
+        "jobs/start.html", title=KINDS[kind].title, scope_text=scope_text, form=form, back=back
     )
 
 
@@ -156,41 +143,32 @@ def _dashboard_page(shown: snapshots.ShownFigures, unit: OrgUnit | None) -> str:
     )
 
 
-def _export_units() -> set[int]:
-    """The viewer's scope, or one unit of it with everything below (?unit=<id>)."""
+def _export_roots() -> tuple[set[int], str]:
+    """The viewer's scope, or one unit of it with everything below (?unit=<id>): its top units,
+    and words for the page."""
     unit_id = request.args.get("unit", type=int)
     if unit_id:
-        return descendant_unit_ids(current_user.organisation_id, {_unit_or_404(unit_id).id})
-    return scope.scope_unit_ids(current_user)
+        unit = _unit_or_404(unit_id)
+        return {unit.id}, _(
+            "Alle medewerkers van %(unit)s en de afdelingen eronder.", unit=unit.name
+        )
+    return scope.scope_root_ids(current_user), _("Alle medewerkers die je mag zien.")
 
 
-@bp.route("/export.csv")
+@bp.route("/export.csv", methods=["GET", "POST"])
 @roles_required(*HR_ROLES)
-def export_csv() -> Response:
-    """Completion per employee in scope, streamed as CSV."""
-    unit_ids = _export_units()
-    audit.record("report.export_csv", actor=current_user, target=f"units:{len(unit_ids)}")
-    db.session.commit()
-    return Response(
-        stream_with_context(exports.stream_csv(exports.completion_rows(unit_ids))),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="voortgang.csv"'},
-    )
+def export_csv() -> Response | str:
+    """Completion per employee in scope as CSV, made in the background."""
+    roots, scope_text = _export_roots()
+    return _start_job_page("export_csv", roots, scope_text, back=url_for("hr.dashboard"))
 
 
-@bp.route("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
 @roles_required(*HR_ROLES)
-def export_xlsx() -> Response:
+def export_xlsx() -> Response | str:
     """The same export as an Excel workbook."""
-    unit_ids = _export_units()
-    audit.record("report.export_xlsx", actor=current_user, target=f"units:{len(unit_ids)}")
-    db.session.commit()
-    rows = exports.completion_rows(unit_ids)
-    return Response(
-        stream_with_context(exports.stream_xlsx(exports.HEADER, rows)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="voortgang.xlsx"'},
-    )
+    roots, scope_text = _export_roots()
+    return _start_job_page("export_xlsx", roots, scope_text, back=url_for("hr.dashboard"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -240,21 +218,19 @@ def import_preview(batch_id: int) -> str | Response:
         flash(_("Het bestand kan niet worden gelezen. %(reason)s", reason=reason), "error")
         return redirect(url_for("hr.import_upload"))
     form = ConfirmForm()
+    started = job_service.active_for(f"import:{batch.id}", batch.organisation_id)
+    if started is not None:
+        # Confirmed already (perhaps in another tab): show that job, never start a second one.
+        return redirect(url_for("jobs.show", public_id=started.public_id), 303)
     if batch.applied_at is None and form.validate_on_submit():
-        batch.outcome = employees.apply_import(organisation, plan, current_user)
-        batch.applied_at = utcnow()
-        db.session.commit()
-        flash(
-            _(
-                "De import is verwerkt: %(created)s nieuw, %(updated)s gewijzigd, %(off)s op "
-                "inactief.",
-                created=len(plan.create),
-                updated=len(plan.update),
-                off=len(plan.deactivate),
-            ),
-            "success",
+        job = job_service.start(
+            "employee_import",
+            current_user,
+            unit_roots=None,
+            params={"batch_id": batch.id},
+            subject=f"import:{batch.id}",
         )
-        return redirect(url_for("hr.import_preview", batch_id=batch.id))
+        return redirect(url_for("jobs.show", public_id=job.public_id), 303)
     return render_template(
         "hr/import_preview.html",
         batch=batch,

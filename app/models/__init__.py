@@ -13,6 +13,7 @@ from app.models.hr import (
     UserJobRole,
 )
 from app.models.interop import BadgeSigningKey, LrsConnection, XapiOutboxEntry
+from app.models.job import Job, JobStatus
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
 from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
@@ -27,6 +28,8 @@ __all__ = [
     "Assignment",
     "AssignmentRule",
     "ImportBatch",
+    "Job",
+    "JobStatus",
     "UserJobRole",
     "AuditChainHead",
     "AuditEvent",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Assignment, AssignmentRule, OrgUnit, Role, User
 from tests.conftest import Auth
+from tests.jobs.helpers import run_and_download
 
 
 def session_for(app, user) -> Auth:
@@ -52,12 +53,14 @@ def test_a_learner_cannot_open_hr_pages(app, org):
         assert learner.client.get(path).status_code == 403
 
 
-def test_the_csv_export_is_streamed_scoped_and_safe_in_a_spreadsheet(app, org):
+def test_the_csv_export_is_made_in_the_background_scoped_and_safe_in_a_spreadsheet(
+    app, org, run_jobs
+):
     org["Aart"].name = '=HYPERLINK("http://evil")'
     db.session.commit()
     hr = session_for(app, org["hr"])
-    response = hr.client.get("/hr/export.csv")
-    assert response.is_streamed and response.mimetype == "text/csv"
+    response = run_and_download(hr, "/hr/export.csv", run_jobs)
+    assert response.mimetype == "text/csv"
     rows = list(
         csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
@@ -68,7 +71,7 @@ def test_the_csv_export_is_streamed_scoped_and_safe_in_a_spreadsheet(app, org):
     assert names['\'=HYPERLINK("http://evil")'][6] == "te laat"
 
 
-def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(app, org):
+def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(app, org, run_jobs):
     hr = session_for(app, org["hr"])
     data = (
         b"personeelsnummer;e-mailadres;naam;afdeling\n"
@@ -82,10 +85,16 @@ def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(app, org):
     assert "Nieuwe Collega" in preview and "Regel 3" in preview
     assert db.session.scalar(sa.select(User).where(User.email == "nieuw@example.org")) is None
     confirmed = hr.post(response.headers["Location"])
-    assert confirmed.status_code == 302
+    assert confirmed.status_code == 303  # to the import's job page
+    job_page = confirmed.headers["Location"]
+    assert db.session.scalar(sa.select(User).where(User.email == "nieuw@example.org")) is None
+    assert run_jobs() == 1
     assert db.session.scalar(sa.select(User).where(User.email == "nieuw@example.org")) is not None
-    again = hr.post(response.headers["Location"])  # a second confirmation does nothing more
-    assert again.status_code == 200 and "al verwerkt" in again.get_data(as_text=True)
+    done = hr.client.get(job_page).get_data(as_text=True)
+    assert "1 nieuw" in done and "1 regels zijn overgeslagen" in done
+    again = hr.post(response.headers["Location"])  # a second confirmation starts nothing new
+    assert again.status_code == 303 and again.headers["Location"] == job_page
+    assert run_jobs() == 0
 
 
 def test_an_assignment_rule_assigns_the_path_to_everyone_it_selects(app, org):
@@ -134,14 +143,14 @@ def test_units_in_other_organisations_are_never_shown(app, org):
     assert hr.client.get(f"/hr/eenheden/{other_unit.id}").status_code == 404
 
 
-def test_the_xlsx_export_has_the_same_rows_and_neutralises_formulas(app, org):
+def test_the_xlsx_export_has_the_same_rows_and_neutralises_formulas(app, org, run_jobs):
     from openpyxl import load_workbook
 
     org["Aart"].name = "=1+1"
     db.session.commit()
     hr = session_for(app, org["hr"])
-    response = hr.client.get("/hr/export.xlsx")
-    assert response.status_code == 200 and response.is_streamed
+    response = run_and_download(hr, "/hr/export.xlsx", run_jobs)
+    assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][:2] == ["personeelsnummer", "naam"]

@@ -27,6 +27,7 @@ from app.models import (
     AssignmentRule,
     HrScope,
     ImportBatch,
+    Job,
     LearningPath,
     ModuleDraft,
     QuizAttempt,
@@ -181,6 +182,18 @@ def build_world(app: Flask) -> dict:
     db.session.commit()
     revoked = issuing.issue_for_path(learner, path)
     issuing.revoke(revoked, "Ten onrechte uitgereikt", admin)
+    # A running export: its job page (progress bar, refresh) is crawled like every page.
+    db.session.add(
+        Job(
+            kind="export_xlsx",
+            organisation_id=organisation.id,
+            requested_by_id=hr.id,
+            unit_roots=[team.id],
+            status="running",
+            done=40,
+            total=100,
+        )
+    )
     db.session.commit()
     return {
         "users": {"owner": owner, "learner": learner, "hr": hr, "admin": admin, "trainer": trainer},
@@ -234,6 +247,7 @@ def seeds(world: dict, extra: list[str]) -> list[str]:
         "system": db.session.scalar(sa.select(AiSystem.id)),
         "rule": db.session.scalar(sa.select(AssignmentRule.id)),
         "attempt": db.session.scalar(sa.select(QuizAttempt.id)),
+        "job": db.session.scalar(sa.select(Job.public_id)),
         "draft": db.session.scalar(sa.select(ModuleDraft.id)),
     }
     urls = [url.format(**ids) for method, url, _, _ in ROUTES.values() if method == "GET"]

@@ -85,7 +85,10 @@ class _Scanner(HTMLParser):
         rels = set(values.get("rel", "").lower().split())
         if tag == "link" and rels & LOADING_LINK_RELS and is_foreign(values.get("href", "")):
             found.foreign_loads.append(f"<link rel={values['rel']} href={values['href']}>")
-        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+        # A refresh that goes somewhere (content="0;url=...") navigates like a script could;
+        # one that only reloads the page (the job page's "2") does not.
+        refresh = tag == "meta" and values.get("http-equiv", "").lower() == "refresh"
+        if refresh and "url" in values.get("content", "").lower():
             found.inline_code.append(f"<meta http-equiv=refresh content={values.get('content')}>")
 
     @staticmethod

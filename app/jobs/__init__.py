@@ -1,0 +1,1 @@
+"""Long work in the background: the queue (huey), job records, progress, results, job pages."""
