@@ -219,7 +219,7 @@ def import_preview(batch_id: int) -> str | Response:
         return redirect(url_for("hr.import_upload"))
     form = ConfirmForm()
     started = job_service.active_for(f"import:{batch.id}", batch.organisation_id)
-    if started is not None:
+    if started is not None and batch.applied_at is None:
         # Confirmed already (perhaps in another tab): show that job, never start a second one.
         return redirect(url_for("jobs.show", public_id=started.public_id), 303)
     if batch.applied_at is None and form.validate_on_submit():
