@@ -67,19 +67,19 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+def _app_code_field(**render_kw: str) -> StringField:
+    """The field for a code from the authenticator app, as signing in and enrolling ask it."""
+    return StringField(
+        _l("Code uit de app"),
+        validators=[DataRequired(_l("Vul de code uit de app in.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", **render_kw},
+    )
+
+
 class CodeForm(FlaskForm):
     """The second step of signing in: a code from the authenticator app or a recovery code."""
 
-    code = StringField(
-        _l("Code uit de app"),
-        validators=[DataRequired(_l("Vul de code uit de app in.")), Length(max=40)],
-        render_kw={
-            "autocomplete": "one-time-code",
-            "inputmode": "numeric",
-            "autocapitalize": "off",
-            "spellcheck": "false",
-        },
-    )
+    code = _app_code_field(autocapitalize="off", spellcheck="false")
 
 
 class RecoveryCodeForm(FlaskForm):
@@ -91,15 +91,7 @@ class RecoveryCodeForm(FlaskForm):
 
 
 class EnrolForm(FlaskForm):
-    code = StringField(
-        _l("Code uit de app"),
-        validators=[DataRequired(_l("Vul de code uit de app in.")), Length(max=40)],
-        render_kw={
-            "autocomplete": "one-time-code",
-            "inputmode": "numeric",
-            "pattern": "[0-9 ]*",
-        },
-    )
+    code = _app_code_field(pattern="[0-9 ]*")
 
 
 class ChangePasswordForm(FlaskForm):
