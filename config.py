@@ -99,6 +99,13 @@ class Config:
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "50 per 15 minutes")
     #: Wrong second-factor codes allowed per account before a pause.
     MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per 15 minutes")
+    #: Passkeys (WebAuthn): the domain they are bound to (the "relying party id") and the
+    #: origins (comma-separated) whose browsers may use them. Empty: taken from PUBLIC_BASE_URL.
+    #: The RP id must be the site's host name or a parent domain of it, never an IP address.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+    WEBAUTHN_ORIGINS = os.environ.get("WEBAUTHN_ORIGINS", "")
+    #: Seconds a passkey challenge stays valid.
+    WEBAUTHN_CHALLENGE_SECONDS = int(os.environ.get("WEBAUTHN_CHALLENGE_SECONDS", "300"))
     #: API requests allowed per token; more get 429 with Retry-After.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     #: Days after someone leaves before `flask privacy purge` replaces their personal data.

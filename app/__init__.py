@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import (  # noqa: F401 - second factor, own account
         account_routes,
         mfa_routes,
+        passkey_routes,
         sso_routes,  # noqa: F401 - adds the single sign-on routes to the auth blueprint
     )
     from app.auth.routes import bp as auth_bp

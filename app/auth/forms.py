@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.common_passwords import is_common
@@ -122,3 +122,20 @@ class ChangePasswordForm(FlaskForm):
 
 class ResetMfaForm(FlaskForm):
     """An admin removes someone's second factor after they lost their device."""
+
+
+class AddPasskeyForm(FlaskForm):
+    """A new passkey: its name, and the browser's answer that app/static/js/passkeys.js puts in."""
+
+    name = StringField(
+        _l("Naam van de toegangssleutel"),
+        validators=[DataRequired(_l("Geef de toegangssleutel een naam.")), Length(max=100)],
+        render_kw={"autocomplete": "off", "placeholder": _l("bijvoorbeeld: laptop werk")},
+    )
+    credential = HiddenField(validators=[DataRequired(), Length(max=20_000)])
+
+
+class PasskeySignInForm(FlaskForm):
+    """The second step with a passkey: the browser's signed answer, put in by passkeys.js."""
+
+    credential = HiddenField(validators=[DataRequired(), Length(max=20_000)])

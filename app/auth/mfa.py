@@ -15,6 +15,7 @@ import pyotp
 import segno
 import sqlalchemy as sa
 
+from app.auth import passkeys
 from app.core import audit
 from app.core.time import utcnow
 from app.extensions import db
@@ -151,10 +152,12 @@ def unused_recovery_codes(user: User) -> int:
 
 
 def reset(user: User, *, actor: User | None) -> None:
-    """Removes the second factor (a lost device): the person enrols anew at the next sign-in.
+    """Removes the second factor, passkeys included (a lost device): the person enrols anew at
+    the next sign-in.
     Ends their sessions, since a session might belong to whoever has the device."""
     db.session.execute(sa.delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    passkeys.remove_all(user)
     user.renew_session_token()
     audit.record("auth.mfa_reset", actor=actor, target=f"user:{user.id}")
 

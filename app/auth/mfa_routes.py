@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.auth import mfa, second_step
-from app.auth.forms import CodeForm, EnrolForm, RecoveryCodeForm
+from app.auth import mfa, passkeys, second_step
+from app.auth.forms import CodeForm, EnrolForm, PasskeySignInForm, RecoveryCodeForm
 from app.auth.routes import bp
 from app.auth.session import begin_session
 from app.extensions import db, limiter
@@ -30,7 +30,7 @@ def _wrong_code(response: Response) -> bool:
     return response.status_code == 400
 
 
-def _throttled(view):
+def throttled(view):
     return limiter.limit(
         lambda: current_app.config["MFA_RATE_LIMIT"],
         key_func=_attempt_key,
@@ -39,12 +39,12 @@ def _throttled(view):
     )(view)
 
 
-def _start_again() -> Response:
+def start_again() -> Response:
     flash(_("Log opnieuw in: de tijd voor de tweede stap is om."), "info")
     return redirect(url_for("auth.login"))
 
 
-def _finish_sign_in(user: User) -> Response:
+def finish_sign_in(user: User) -> Response:
     target = second_step.next_url()
     begin_session(user)
     db.session.commit()
@@ -52,27 +52,31 @@ def _finish_sign_in(user: User) -> Response:
 
 
 def _second_step(form: CodeForm | RecoveryCodeForm, template: str) -> str | Response:
+    """The code (or recovery code) form; people with a passkey are offered that beside it."""
     user = second_step.pending_user()
     if user is None:
-        return _start_again()
+        return start_again()
     if not mfa.is_enrolled(user):
         return redirect(url_for("auth.mfa_enrol"))
     if form.validate_on_submit():
         if mfa.verify(user, form.code.data):
-            return _finish_sign_in(user)
+            return finish_sign_in(user)
         db.session.commit()  # the failed attempt stays in the audit log
         form.code.errors.append(_("Deze code klopt niet of is al gebruikt."))
-    return render_template(template, form=form), 400 if form.errors else 200
+    passkey_form = PasskeySignInForm(formdata=None) if passkeys.has_any(user) else None
+    return render_template(template, form=form, passkey_form=passkey_form), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@_throttled
+@throttled
 def mfa_code() -> str | Response:
     return _second_step(CodeForm(), "auth/mfa_code.html")
 
 
 @bp.route("/login/herstelcode", methods=["GET", "POST"])
-@_throttled
+@throttled
 def mfa_recovery() -> str | Response:
     return _second_step(RecoveryCodeForm(), "auth/mfa_recovery.html")
 
@@ -108,12 +112,12 @@ def _enrol(user: User, *, signing_in: bool) -> str | Response:
 
 
 @bp.route("/login/tweestapsverificatie", methods=["GET", "POST"])
-@_throttled
+@throttled
 def mfa_enrol() -> str | Response:
     """Enrolment during sign-in, for accounts whose role needs a second factor."""
     user = second_step.pending_user()
     if user is None:
-        return _start_again()
+        return start_again()
     if mfa.is_enrolled(user):
         return redirect(url_for("auth.mfa_code"))
     return _enrol(user, signing_in=True)
@@ -121,7 +125,7 @@ def mfa_enrol() -> str | Response:
 
 @bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
 @login_required
-@_throttled
+@throttled
 def mfa_settings() -> str | Response:
     """A signed-in person's second factor: enrol (optional for learners) or see its state."""
     if current_user.password_hash is None or mfa.is_enrolled(current_user):

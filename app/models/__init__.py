@@ -17,12 +17,14 @@ from app.models.job import Job, JobStatus
 from app.models.learning import Assignment, Completion, LessonRead, ModuleProgress
 from app.models.mfa import RecoveryCode, TotpCredential
 from app.models.org import Organisation, OrgUnit
+from app.models.passkey import PasskeyCredential, WebauthnChallenge
 from app.models.quiz import QuizAnswer, QuizAttempt
 from app.models.sso import IdentityProvider
 from app.models.studio import DraftReview, DraftStatus, LessonFeedback, ModuleDraft
 from app.models.user import HrScope, Role, RoleGrant, User
 
 __all__ = [
+    "WebauthnChallenge",
     "AiSystem",
     "ApiToken",
     "Assignment",
@@ -52,6 +54,7 @@ __all__ = [
     "ModuleVersion",
     "OrgUnit",
     "Organisation",
+    "PasskeyCredential",
     "QuizAnswer",
     "QuizAttempt",
     "RecoveryCode",
