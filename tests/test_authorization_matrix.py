@@ -110,6 +110,30 @@ ROUTES = {
     "auth.security": ("GET", "/account", signed_in(200), None),
     "auth.mfa_settings": ("GET", "/account/tweestapsverificatie", signed_in(200), None),
     "auth.change_password_view": ("GET", "/account/wachtwoord", signed_in(200), None),
+    # Passkeys: the challenge and the answer at sign-in need someone halfway through it.
+    "auth.passkey_sign_in_options": ("POST", "/login/toegangssleutel/opties", same(403), {}),
+    "auth.passkey_sign_in": ("POST", "/login/toegangssleutel", same(302), {}),
+    "auth.passkey_list": ("GET", "/account/toegangssleutels", signed_in(200), None),
+    # Adding one needs the app enrolled first: staff have it, these learners not.
+    "auth.passkey_registration_options": (
+        "POST",
+        "/account/toegangssleutels/opties",
+        {**signed_in(200), "owner": 403, "learner": 403},
+        {},
+    ),
+    "auth.passkey_add": (
+        "POST",
+        "/account/toegangssleutels",
+        {**signed_in(400), "owner": 403, "learner": 403},
+        {},
+    ),
+    # Only one's own passkeys: nobody here has one with this id.
+    "auth.passkey_remove": (
+        "POST",
+        "/account/toegangssleutels/999/verwijderen",
+        signed_in(404),
+        {},
+    ),
     "api.openapi": ("GET", "/api/v1/openapi.json", same(200), None),
     "api.employees": ("GET", "/api/v1/employees", same(401), None),
     "api.completions": ("GET", "/api/v1/completions", same(401), None),
