@@ -110,6 +110,20 @@ ROUTES = {
     "auth.security": ("GET", "/account", signed_in(200), None),
     "auth.mfa_settings": ("GET", "/account/tweestapsverificatie", signed_in(200), None),
     "auth.change_password_view": ("GET", "/account/wachtwoord", signed_in(200), None),
+    # Staff have the app enrolled, these learners not (sent back to the second-factor page);
+    # staff may not switch it off.
+    "auth.renew_recovery_codes": (
+        "GET",
+        "/account/herstelcodes",
+        {**signed_in(200), "owner": 302, "learner": 302},
+        None,
+    ),
+    "auth.switch_off_mfa": (
+        "GET",
+        "/account/tweestapsverificatie/uitzetten",
+        {**signed_in(403), "owner": 302, "learner": 302},
+        None,
+    ),
     # Passkeys: the challenge and the answer at sign-in need someone halfway through it.
     "auth.passkey_sign_in_options": ("POST", "/login/toegangssleutel/opties", same(403), {}),
     "auth.passkey_sign_in": ("POST", "/login/toegangssleutel", same(302), {}),

@@ -139,3 +139,14 @@ class PasskeySignInForm(FlaskForm):
     """The second step with a passkey: the browser's signed answer, put in by passkeys.js."""
 
     credential = HiddenField(validators=[DataRequired(), Length(max=20_000)])
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """Asks the password again before a change to the second factor: a session left open on a
+    shared computer must not be enough."""
+
+    password = PasswordField(
+        _l("Je wachtwoord"),
+        validators=[DataRequired(_l("Vul je wachtwoord in.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )

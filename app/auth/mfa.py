@@ -151,15 +151,38 @@ def unused_recovery_codes(user: User) -> int:
     )
 
 
-def reset(user: User, *, actor: User | None) -> None:
-    """Removes the second factor, passkeys included (a lost device): the person enrols anew at
-    the next sign-in.
-    Ends their sessions, since a session might belong to whoever has the device."""
+def _remove_second_factor(user: User) -> None:
+    """The app, the recovery codes and the passkeys: they stand or fall together."""
     db.session.execute(sa.delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     passkeys.remove_all(user)
+
+
+def reset(user: User, *, actor: User | None) -> None:
+    """Removes the second factor, passkeys included (a lost device): the person enrols anew at
+    the next sign-in. Ends their sessions, since a session might belong to whoever has the
+    device."""
+    _remove_second_factor(user)
     user.renew_session_token()
     audit.record("auth.mfa_reset", actor=actor, target=f"user:{user.id}")
+
+
+def switch_off(user: User) -> None:
+    """A person for whom the second factor is optional turns their own off (the caller has
+    checked their password).
+
+    Raises PermissionError for roles that need it: only an admin's reset removes theirs."""
+    if is_required(user):
+        raise PermissionError("this role needs a second factor")
+    _remove_second_factor(user)
+    audit.record("auth.mfa_disabled", actor=user, target=f"user:{user.id}")
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    """A fresh set of recovery codes (to show once); the old ones stop working."""
+    codes = _new_recovery_codes(user)
+    audit.record("auth.recovery_codes_renewed", actor=user, target=f"user:{user.id}")
+    return codes
 
 
 def enrol_with_secret(user: User, secret: str) -> None:

@@ -133,5 +133,6 @@ def mfa_settings() -> str | Response:
             "auth/mfa_status.html",
             enrolled=mfa.is_enrolled(current_user),
             codes_left=mfa.unused_recovery_codes(current_user),
+            required=mfa.is_required(current_user),
         )
     return _enrol(current_user, signing_in=False)
