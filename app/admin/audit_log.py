@@ -45,6 +45,15 @@ def _sentences() -> dict:
         "auth.sso_account_created": _("Account van %(target)s gemaakt bij de eerste inlog"),
         "auth.password_reset_requested": _("%(actor)s vroeg een link voor een nieuw wachtwoord"),
         "auth.password_reset": _("%(actor)s koos een nieuw wachtwoord"),
+        "auth.mfa_passed": _("%(actor)s deed de tweede stap van het inloggen"),
+        "auth.mfa_failed": _("%(actor)s deed de tweede stap van het inloggen zonder succes"),
+        "auth.mfa_disabled": _("%(actor)s zette tweestapsverificatie uit"),
+        "auth.recovery_codes_renewed": _("%(actor)s maakte nieuwe herstelcodes"),
+        "auth.password_confirm_failed": _(
+            "%(actor)s gaf een verkeerd wachtwoord bij een wijziging van de tweestapsverificatie"
+        ),
+        "auth.passkey_added": _("%(actor)s voegde toegangssleutel ‘%(name)s’ toe"),
+        "auth.passkey_removed": _("%(actor)s verwijderde toegangssleutel ‘%(name)s’"),
         "user.access_change": _("Rollen van %(target)s gewijzigd door %(actor)s"),
         "user.create": _("Account van %(target)s gemaakt door %(actor)s"),
         "user.password_link_sent": _(
@@ -194,6 +203,17 @@ class Describer:
                 updated=detail.get("updated", 0),
                 off=detail.get("deactivated", 0),
             )
+        if action in ("auth.mfa_passed", "auth.mfa_failed"):
+            return _second_step_method(detail.get("method"))
         if action == "certificate.revoke" and detail.get("reason"):
             return _(" (reden: %(reason)s)", reason=detail["reason"])
         return ""
+
+
+def _second_step_method(method: str | None) -> str:
+    methods = {
+        "totp": _(", met een code uit de app"),
+        "recovery_code": _(", met een herstelcode"),
+        "passkey": _(", met een toegangssleutel"),
+    }
+    return methods.get(method or "", "")

@@ -288,3 +288,17 @@ def test_staff_sign_in_with_a_passkey_too(client, app, make, new_key):
     assert add_passkey(session, key).status_code == 302
     response = sign_in_with_passkey(client, user, key)
     assert response.status_code == 302 and response.location == "/hr/"
+
+
+def test_the_audit_log_says_what_happened_with_passkeys(app, make, learner_with_passkey):
+    user, key = learner_with_passkey
+    client = app.test_client()
+    assert sign_in_with_passkey(client, user, key).status_code == 302
+    passkey_id = db.session.scalar(sa.select(PasskeyCredential.id))
+    Auth(client).post(f"{PAGE}/{passkey_id}/verwijderen")
+    admin = Auth(app.test_client())
+    admin.login(make.user(Role.ADMIN))
+    page = admin.client.get("/admin/logboek?actie=auth.").get_data(as_text=True)
+    assert f"{user.name} voegde toegangssleutel ‘Laptop werk’ toe" in page
+    assert f"{user.name} deed de tweede stap van het inloggen, met een toegangssleutel" in page
+    assert f"{user.name} verwijderde toegangssleutel ‘Laptop werk’" in page
