@@ -96,7 +96,7 @@ def test_a_learner_with_an_app_adds_a_passkey_and_signs_in_with_it(auth, make, n
     response = add_passkey(auth, key, name="Laptop werk")
     assert response.status_code == 302 and response.location == PAGE
     page = auth.client.get(PAGE).get_data(as_text=True)
-    assert "Laptop werk" in page and "nog niet" in page
+    assert "Laptop werk" in page and "Nog niet gebruikt" in page
     stored = db.session.scalar(sa.select(PasskeyCredential))
     assert stored.user_id == user.id and stored.transports == ["usb"]
     assert [e.detail["name"] for e in actions("auth.passkey_added")] == ["Laptop werk"]
