@@ -78,3 +78,22 @@ def test_without_javascript_the_page_says_why_adding_is_not_possible(browser, li
         page.screenshot(path=str(SCREENSHOTS / "passkeys-no-js-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_learner_renews_recovery_codes_and_switches_the_second_factor_off(page, make):
+    user = make.user(second_factor=True)
+    log_in(page, user)
+    page.goto("/account/tweestapsverificatie")
+    assert_accessible(page, "second factor status", screenshot="mfa-status")
+    page.get_by_role("link", name="Nieuwe herstelcodes maken").click()
+    page.get_by_label("Je wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Nieuwe herstelcodes maken").click()
+    page.get_by_text("De oude werken niet meer.").wait_for()
+    assert page.locator(".recovery-codes li").count() == 10
+    page.get_by_role("link", name="Ik heb de codes bewaard, ga verder").click()
+    page.get_by_role("link", name="Tweestapsverificatie uitzetten").click()
+    assert_accessible(page, "switch off", screenshot="mfa-switch-off")
+    page.get_by_label("Je wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Tweestapsverificatie uitzetten").click()
+    page.get_by_text("Tweestapsverificatie staat uit.").first.wait_for()
+    assert page.url.endswith("/account")
