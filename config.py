@@ -99,6 +99,11 @@ class Config:
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "50 per 15 minutes")
     #: Wrong second-factor codes allowed per account before a pause.
     MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per 15 minutes")
+    #: AES-256-GCM key (32 bytes, base64url) that encrypts TOTP secrets at rest; comma-separated
+    #: earlier keys still decrypt after a rotation until `flask auth reencrypt-totp` has run.
+    #: Empty: secrets are stored unencrypted.
+    MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
+    MFA_ENCRYPTION_OLD_KEYS = os.environ.get("MFA_ENCRYPTION_OLD_KEYS", "")
     #: Passkeys (WebAuthn): the domain they are bound to (the "relying party id") and the
     #: origins (comma-separated) whose browsers may use them. Empty: taken from PUBLIC_BASE_URL.
     #: The RP id must be the site's host name or a parent domain of it, never an IP address.
@@ -163,6 +168,8 @@ class TestingConfig(Config):
     #: Hashing at production cost took about 60 % of the suite's time; tests of the production
     #: cost set it back (tests/auth/test_password_cost.py).
     PASSWORD_HASH_PROFILE = "CHEAPEST"  # noqa: S105 - a cost profile, not a password
+    #: The suite runs with TOTP secrets encrypted, as production should.
+    MFA_ENCRYPTION_KEY = "Z2VsZXR0ZXJkLXRlc3QtdG90cC1rZXktMzItYnl0ZXM"  # noqa: S105 - tests only
 
 
 class ProductionConfig(Config):

@@ -192,7 +192,7 @@ def next_code(user_id: int) -> str:
         .where(TotpCredential.user_id == user_id)
         .execution_options(populate_existing=True)
     ).scalar_one()
-    totp = pyotp.TOTP(credential.secret)
+    totp = pyotp.TOTP(mfa.secret_of(credential))
     while True:
         now = time.time()
         current = int(now // totp.interval)

@@ -15,7 +15,7 @@ import pyotp
 import segno
 import sqlalchemy as sa
 
-from app.auth import passkeys
+from app.auth import passkeys, totp_secrets
 from app.core import audit
 from app.core.time import utcnow
 from app.extensions import db
@@ -46,10 +46,17 @@ def pending_secret(user: User) -> str:
     not invalidate what the app has already scanned."""
     credential = _credential(user)
     if credential is None:
-        credential = TotpCredential(user_id=user.id, secret=pyotp.random_base32())
+        secret = pyotp.random_base32()
+        credential = TotpCredential(user_id=user.id, secret=totp_secrets.seal(secret, user.id))
         db.session.add(credential)
         db.session.flush()
-    return credential.secret
+        return secret
+    return secret_of(credential)
+
+
+def secret_of(credential: TotpCredential) -> str:
+    """The secret as the app has it (stored encrypted when a key is configured)."""
+    return totp_secrets.reveal(credential.secret, credential.user_id)
 
 
 def provisioning_uri(user: User, secret: str, issuer: str) -> str:
@@ -85,7 +92,7 @@ def confirm_enrolment(user: User, code: str, now: float | None = None) -> list[s
     credential = _credential(user)
     if credential is None or credential.confirmed_at is not None:
         return None
-    step = _accepted_step(credential.secret, _normalise(code), None, now or time.time())
+    step = _accepted_step(secret_of(credential), _normalise(code), None, now or time.time())
     if step is None:
         audit.record("auth.mfa_enrol_failed", actor=user, target=f"user:{user.id}")
         return None
@@ -117,7 +124,7 @@ def verify(user: User, code: str, now: float | None = None) -> bool:
     if credential is None or credential.confirmed_at is None:
         return False
     last = credential.last_used_step
-    step = _accepted_step(credential.secret, normalised, last, now or time.time())
+    step = _accepted_step(secret_of(credential), normalised, last, now or time.time())
     if step is not None:
         credential.last_used_step = step
         audit.record("auth.mfa_passed", actor=user, target=f"user:{user.id}", method="totp")
@@ -188,8 +195,22 @@ def renew_recovery_codes(user: User) -> list[str]:
 def enrol_with_secret(user: User, secret: str) -> None:
     """Enrols `user` with a known secret, confirmed at once: for the demo accounts only, whose
     secret is in the README."""
-    credential = _credential(user) or TotpCredential(user_id=user.id, secret=secret)
-    credential.secret = secret
+    sealed = totp_secrets.seal(secret, user.id)
+    credential = _credential(user) or TotpCredential(user_id=user.id, secret=sealed)
+    credential.secret = sealed
     credential.confirmed_at = utcnow()
     db.session.add(credential)
     db.session.flush()
+
+
+def reencrypt_secrets() -> int:
+    """Seals every stored secret with the current key (plain ones and those under an old key),
+    so old keys can be dropped; returns how many changed."""
+    changed = 0
+    for credential in db.session.scalars(sa.select(TotpCredential)):
+        if totp_secrets.needs_resealing(credential.secret):
+            credential.secret = totp_secrets.seal(secret_of(credential), credential.user_id)
+            changed += 1
+    if changed:
+        audit.record("auth.totp_reencrypted", count=changed)
+    return changed

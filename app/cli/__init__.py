@@ -6,6 +6,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from app.cli.api import api_cli
     from app.cli.audit import audit_cli
+    from app.cli.auth import auth_cli
     from app.cli.content import content_cli
     from app.cli.demo import demo_cli
     from app.cli.figures import figures_cli
@@ -29,6 +30,7 @@ def register_commands(app: Flask) -> None:
         sso_cli,
         *interop_groups(),
         audit_cli,
+        auth_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.auth import totp_secrets
 from app.auth.passwords import hash_password
 from app.certificates.issuing import add_months, new_code
 from app.content.catalogue import current_versions, pick_language
@@ -541,7 +542,7 @@ def _add_staff_accounts(
         [
             {
                 "user_id": user_id,
-                "secret": DEMO_TOTP_SECRET,
+                "secret": totp_secrets.seal(DEMO_TOTP_SECRET, user_id),
                 "created_at": enrolled_at,
                 "confirmed_at": enrolled_at,
                 "last_used_step": None,

@@ -19,9 +19,10 @@ class TotpCredential(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    #: Base32, as the authenticator app has it. It must be readable to check codes, so it
-    #: cannot be hashed; see docs/security.md.
-    secret: Mapped[str] = mapped_column(sa.String(64))
+    #: Base32 as the authenticator app has it, sealed with AES-256-GCM when MFA_ENCRYPTION_KEY
+    #: is set (app/auth/totp_secrets.py). It must be readable to check codes, so it cannot be
+    #: hashed; see docs/security.md.
+    secret: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Null while enrolment is unfinished: then the secret does not protect anything yet.
     confirmed_at: Mapped[datetime | None]
