@@ -22,6 +22,12 @@ from app.extensions import db
 _JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
 
+def _options(options_json: str) -> tuple[str, int, dict]:
+    """The options as JSON, once their challenge is stored."""
+    db.session.commit()
+    return options_json, 200, _JSON
+
+
 def _may_add_passkeys() -> bool:
     """Password accounts whose app is enrolled: the app stays the fallback."""
     return (
@@ -56,9 +62,7 @@ def passkey_registration_options() -> tuple[str, int, dict]:
     """JSON for navigator.credentials.create(); the form's CSRF token comes with the request."""
     if not _may_add_passkeys():
         abort(403)
-    options = passkeys.registration_options(current_user)
-    db.session.commit()
-    return options, 200, _JSON
+    return _options(passkeys.registration_options(current_user))
 
 
 @bp.route("/account/toegangssleutels", methods=["POST"])
@@ -108,9 +112,7 @@ def passkey_sign_in_options() -> tuple[str, int, dict] | Response:
     user = _pending_user_with_passkeys()
     if user is None:
         abort(403)
-    options = passkeys.authentication_options(user)
-    db.session.commit()
-    return options, 200, _JSON
+    return _options(passkeys.authentication_options(user))
 
 
 @bp.route("/login/toegangssleutel", methods=["POST"])

@@ -69,17 +69,11 @@ class SoftAuthenticator:
         auth_data = self._auth_data(flags, attested)
         client_data = self._client_data("webauthn.create", options["challenge"], origin)
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
-        return json.dumps(
+        return self._answer(
             {
-                "id": b64url(self.credential_id),
-                "rawId": b64url(self.credential_id),
-                "type": "public-key",
-                "clientExtensionResults": {},
-                "response": {
-                    "clientDataJSON": b64url(client_data),
-                    "attestationObject": b64url(attestation),
-                    "transports": ["usb"],
-                },
+                "clientDataJSON": b64url(client_data),
+                "attestationObject": b64url(attestation),
+                "transports": ["usb"],
             }
         )
 
@@ -101,16 +95,22 @@ class SoftAuthenticator:
         signature = self.key.sign(signed, ec.ECDSA(hashes.SHA256()))
         if tamper:
             signature = self.key.sign(signed + b"x", ec.ECDSA(hashes.SHA256()))
+        return self._answer(
+            {
+                "clientDataJSON": b64url(client_data),
+                "authenticatorData": b64url(auth_data),
+                "signature": b64url(signature),
+            }
+        )
+
+    def _answer(self, response: dict) -> str:
+        """The credential as passkeys.js serialises it."""
         return json.dumps(
             {
                 "id": b64url(self.credential_id),
                 "rawId": b64url(self.credential_id),
                 "type": "public-key",
                 "clientExtensionResults": {},
-                "response": {
-                    "clientDataJSON": b64url(client_data),
-                    "authenticatorData": b64url(auth_data),
-                    "signature": b64url(signature),
-                },
+                "response": response,
             }
         )
