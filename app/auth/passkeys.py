@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import webauthn
 from flask import current_app
 from webauthn.helpers import bytes_to_base64url, parse_client_data_json
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     AuthenticatorTransport,
@@ -136,13 +136,18 @@ def _parse(response_json: str) -> dict:
     return data
 
 
+def _user_handle(user: User) -> bytes:
+    """The id the authenticator keeps for the person: no name or address, as WebAuthn asks."""
+    return f"geletterd-user-{user.id}".encode()
+
+
 def registration_options(user: User) -> str:
     """The options for navigator.credentials.create(), as JSON; the challenge is stored."""
     options = webauthn.generate_registration_options(
         rp_id=relying_party_id(),
         rp_name=current_app.config["SITE_NAME"],
         user_name=user.email,
-        user_id=f"geletterd-user-{user.id}".encode(),
+        user_id=_user_handle(user),
         user_display_name=user.name,
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.DISCOURAGED,
@@ -167,7 +172,7 @@ def register(user: User, response_json: str, name: str) -> PasskeyCredential:
             expected_rp_id=relying_party_id(),
             expected_origin=allowed_origins(),
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyRefused(str(error)) from error
     credential_id = bytes_to_base64url(verified.credential_id)
     taken = db.session.scalar(
@@ -236,6 +241,9 @@ def _authenticate(user: User, response_json: str) -> PasskeyCredential:
     )
     if passkey is None:
         raise PasskeyRefused("not a passkey of this person")
+    handle = data["response"].get("userHandle")
+    if handle and handle != bytes_to_base64url(_user_handle(user)):
+        raise PasskeyRefused("user handle of another person")
     try:
         verified = webauthn.verify_authentication_response(
             credential=data,
@@ -245,7 +253,7 @@ def _authenticate(user: User, response_json: str) -> PasskeyCredential:
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyRefused(str(error)) from error
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = utcnow()

@@ -1,6 +1,7 @@
 """Passkeys as a second factor, with a software authenticator whose answers the server's real
 WebAuthn verification checks: adding one, signing in with it, and what is refused."""
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -302,3 +303,31 @@ def test_the_audit_log_says_what_happened_with_passkeys(app, make, learner_with_
     assert f"{user.name} voegde toegangssleutel ‘Laptop werk’ toe" in page
     assert f"{user.name} deed de tweede stap van het inloggen, met een toegangssleutel" in page
     assert f"{user.name} verwijderde toegangssleutel ‘Laptop werk’" in page
+
+
+@pytest.mark.parametrize(
+    "field", ["clientDataJSON", "authenticatorData", "signature", "userHandle", "id"]
+)
+def test_a_mangled_answer_is_refused_not_an_error(client, learner_with_passkey, field):
+    user, key = learner_with_passkey
+    password_step(client, user)
+    token, options = sign_in_options(client)
+    answer = json.loads(key.sign_in(options))
+    if field == "id":
+        answer["id"] = "%%%"
+    else:
+        answer["response"][field] = "bm90IHdoYXQgaXQgc2hvdWxkIGJl"
+    assert answer_with(client, token, json.dumps(answer)).status_code == 400
+    assert not signed_in(client)
+
+
+@pytest.mark.parametrize("field", ["clientDataJSON", "attestationObject"])
+def test_a_mangled_registration_is_refused_not_an_error(auth, make, new_key, field):
+    auth.login(make.user(second_factor=True))
+    token = csrf_token(auth.client, PAGE)
+    options = auth.client.post(f"{PAGE}/opties", data={"csrf_token": token}).get_json()
+    answer = json.loads(new_key().register(options))
+    answer["response"][field] = "bm90IHdoYXQgaXQgc2hvdWxkIGJl"
+    form = {"csrf_token": token, "name": "x", "credential": json.dumps(answer)}
+    assert auth.client.post(PAGE, data=form).status_code == 400
+    assert db.session.scalar(sa.select(PasskeyCredential)) is None
