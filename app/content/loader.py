@@ -19,6 +19,7 @@ from app.content.frontmatter import Document, parse_document
 from app.content.markdown import (
     RenderContext,
     glossary_anchor,
+    link_line,
     raw_html_lines,
     render_markdown,
     sanitise_html,
@@ -432,17 +433,11 @@ class Loader:
     ) -> None:
         """Adds what rendering found (broken links, images, unknown terms) with their lines."""
 
-        def line_of(needle: str) -> int:
-            for number, line in enumerate(text.split("\n"), start=1):
-                if needle in line:
-                    return number
-            return 1
-
         for target in context.broken_links:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"]({target}"),
+                    link_line(text, target),
                     f'the link "{target}" points '
                     "at no lesson, module or image here: check the file name",
                 )
@@ -451,7 +446,7 @@ class Loader:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"]({source}"),
+                    link_line(text, source),
                     f'the image "{source}" has no '
                     "alt text: describe it, ![what the image shows](file)",
                 )
@@ -460,7 +455,7 @@ class Loader:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"]({source}"),
+                    link_line(text, source),
                     f'the image "{source}" is on another website, which the app does not load '
                     "(privacy and security): save the image beside the lesson and link to the file",
                 )
@@ -469,7 +464,7 @@ class Loader:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"[[{term}"),
+                    link_line(text, f"[[{term}"),
                     f'"{term}" is not in the '
                     f"module's glossary{did_you_mean(term, context.glossary)}",
                 )

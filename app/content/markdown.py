@@ -19,6 +19,7 @@ from flask_babel import pgettext
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from app.i18n import in_language
 
@@ -81,6 +82,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 #: The kinds of callout box and their titles, translated into the module's language when rendered.
 CALLOUT_KINDS = ("let-op", "voorbeeld", "praktijk")
 _local = threading.local()
+#: Python-Markdown's default, by which it expands tabs before anything else.
+TAB_LENGTH = 4
 GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
 RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
 
@@ -199,7 +202,11 @@ class LinkTreeprocessor(Treeprocessor):
 
     def _link(self, element: etree.Element, attribute: str) -> None:
         target = element.get(attribute, "")
-        if target.startswith(("#", "mailto:")) or element.get("class", "").startswith("footnote"):
+        if (
+            target.startswith(("#", "mailto:"))
+            or _entity_decoded(target).startswith("mailto:")
+            or element.get("class", "").startswith("footnote")
+        ):
             return
         if target.startswith(("http://", "https://")):
             if element.tag == "a":
@@ -213,6 +220,15 @@ class LinkTreeprocessor(Treeprocessor):
             element.set(attribute, "#")
         else:
             element.set(attribute, resolved)
+
+
+#: A character Markdown wrote as a numeric entity; it hides an autolinked e-mail address
+#: (<a@b.nl>) from harvesters this way, "mailto:" included.
+_ENTITY_RE = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(\d+);")
+
+
+def _entity_decoded(target: str) -> str:
+    return _ENTITY_RE.sub(lambda m: chr(int(m[1])), target)
 
 
 class ContentExtension(Extension):
@@ -259,6 +275,7 @@ def _converter(language: str) -> tuple[markdown.Markdown, ContentExtension]:
                 "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
             },
             output_format="html",
+            tab_length=TAB_LENGTH,
         )
         converters[language] = (converter, extension)
     return converters[language]
@@ -287,6 +304,20 @@ def render_with_markdown(text: str, context: RenderContext | None = None) -> str
         return sanitise_html(converter.reset().convert(text))
     finally:
         extension.context = RenderContext(language=context.language)
+
+
+def link_line(text: str, target: str) -> int:
+    """The line (1-based) of `text` where the link or image `target` is written: inline
+    ("](target"), as a reference definition ("[name]: target") or anywhere on a line; 1 when
+    not found. Tabs are expanded as Markdown does first, so the target matches as rendered."""
+    written = re.escape(target)
+    patterns = (rf"\]\(\s*<?{written}", rf"^ {{0,3}}\[[^\]]+\]:\s*<?{written}", written)
+    lines = text.expandtabs(TAB_LENGTH).split("\n")
+    for pattern in map(re.compile, patterns):
+        for number, line in enumerate(lines, start=1):
+            if pattern.search(line):
+                return number
+    return 1
 
 
 def raw_html_lines(text: str) -> list[int]:
