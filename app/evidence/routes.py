@@ -31,14 +31,14 @@ from app.evidence.forms import RISK_CLASS_LABELS, AiSystemForm
 from app.extensions import db
 from app.hr import scope
 from app.hr.forms import ConfirmForm
+from app.hr.routes import HR_ROLES
 from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
 from app.jobs import service as job_service
 from app.jobs.kinds import KINDS
-from app.models import AiSystem, OrgUnit, Role, User
+from app.models import AiSystem, OrgUnit, User
 
 bp = Blueprint("evidence", __name__, url_prefix="/hr/verantwoording")
-HR_ROLES = (Role.HR, Role.ADMIN)
 
 
 def _scope() -> tuple[OrgUnit | None, set[int]]:
