@@ -171,7 +171,7 @@ def read_file(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, Problem]]
     # separator.
     role_separators = "|" if delimiter == "," else ",|"
     rows, errors = [], []
-    #: Per column that must be unique: value -> the row it was first on.
+    # Per column that must be unique: value -> the row it was first on.
     seen: dict[str, dict[str, int]] = {field_name: {} for field_name in UNIQUE_COLUMNS}
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
