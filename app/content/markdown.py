@@ -19,7 +19,7 @@ from flask_babel import pgettext
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE
+from markdown.util import AMP_SUBSTITUTE, ETX, STX
 
 from app.i18n import in_language
 
@@ -197,16 +197,12 @@ class LinkTreeprocessor(Treeprocessor):
                 self._link(element, "href")
             elif element.tag == "img":
                 if not (element.get("alt") or "").strip():
-                    self.context.images_without_alt.append(element.get("src", ""))
+                    self.context.images_without_alt.append(as_written(element.get("src", "")))
                 self._link(element, "src")
 
     def _link(self, element: etree.Element, attribute: str) -> None:
-        target = element.get(attribute, "")
-        if (
-            target.startswith(("#", "mailto:"))
-            or _entity_decoded(target).startswith("mailto:")
-            or element.get("class", "").startswith("footnote")
-        ):
+        target = as_written(element.get(attribute, ""))
+        if target.startswith(("#", "mailto:")) or element.get("class", "").startswith("footnote"):
             return
         if target.startswith(("http://", "https://")):
             if element.tag == "a":
@@ -222,13 +218,15 @@ class LinkTreeprocessor(Treeprocessor):
             element.set(attribute, resolved)
 
 
-#: A character Markdown wrote as a numeric entity; it hides an autolinked e-mail address
-#: (<a@b.nl>) from harvesters this way, "mailto:" included.
-_ENTITY_RE = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(\d+);")
+#: What Markdown has put in place of a character when the link is looked at: a backslash
+#: escape ("bestand\_1.png") as STX code ETX, and each character of an autolinked e-mail
+#: address (<a@b.nl>, "mailto:" included) as a numeric entity, to hide it from harvesters.
+_PLACEHOLDER_RE = re.compile(f"{STX}(\\d+){ETX}|{re.escape(AMP_SUBSTITUTE)}#(\\d+);")
 
 
-def _entity_decoded(target: str) -> str:
-    return _ENTITY_RE.sub(lambda m: chr(int(m[1])), target)
+def as_written(target: str) -> str:
+    """A link target with Markdown's placeholders turned back into the characters they hold."""
+    return _PLACEHOLDER_RE.sub(lambda m: chr(int(m[1] or m[2])), target)
 
 
 class ContentExtension(Extension):
@@ -310,7 +308,8 @@ def link_line(text: str, target: str) -> int:
     """The line (1-based) of `text` where the link or image `target` is written: inline
     ("](target"), as a reference definition ("[name]: target") or anywhere on a line; 1 when
     not found. Tabs are expanded as Markdown does first, so the target matches as rendered."""
-    written = re.escape(target)
+    # A backslash may stand before any punctuation in the file: "bestand\_1.png".
+    written = "".join(re.escape(c) if c.isalnum() else rf"\\?{re.escape(c)}" for c in target)
     patterns = (rf"\]\(\s*<?{written}", rf"^ {{0,3}}\[[^\]]+\]:\s*<?{written}", written)
     lines = text.expandtabs(TAB_LENGTH).split("\n")
     for pattern in map(re.compile, patterns):

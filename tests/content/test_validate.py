@@ -273,6 +273,22 @@ def test_an_e_mail_autolink_is_a_valid_link(runner, tree):
     assert result.exit_code == 0, result.output
 
 
+def test_a_backslash_escape_in_a_link_is_read_as_the_character_it_escapes(runner, tree):
+    """`schema\\_1.png` names schema_1.png: it was reported as a broken link to
+    "schema951.png" (Markdown's placeholder for the escape) at line 1."""
+    module = tree / "modules/proef/nl"
+    (module / "schema_1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    edit(
+        module / "01-wat-is-een-model.md",
+        "Een [[model]]",
+        "![Een schema](schema\\_1.png) Een [[model]]",
+    )
+    assert validate(runner, tree).exit_code == 0
+    lesson = module / "01-wat-is-een-model.md"
+    edit(lesson, "(schema\\_1.png)", "(schema\\_2.png)")
+    assert f'{lesson}:3: the link "schema_2.png" points' in validate(runner, tree).output
+
+
 def test_validate_works_on_a_machine_without_a_database(tmp_path):
     """A trainer's fresh checkout has no instance/ folder: the files are still checked."""
     import subprocess
