@@ -86,6 +86,9 @@ _local = threading.local()
 TAB_LENGTH = 4
 GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
 RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
+#: A link target in angle brackets, as Markdown allows for one with spaces: "](<mijn les.md>)"
+#: or "[naam]: <mijn les.md>". Not HTML, though it looks like a tag.
+ANGLE_DESTINATION_RE = re.compile(r"(?:\]\(|^ {0,3}\[[^\]]+\]:)\s*<[^<>\n]*>")
 
 
 def sanitise_html(html: str) -> str:
@@ -328,7 +331,7 @@ def raw_html_lines(text: str) -> list[int]:
             continue
         if in_fence or line.startswith("    "):
             continue
-        without_code = re.sub(r"`[^`]*`", "", line)
+        without_code = ANGLE_DESTINATION_RE.sub("", re.sub(r"`[^`]*`", "", line))
         if RAW_HTML_RE.search(without_code):
             found.append(number)
     return found

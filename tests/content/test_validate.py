@@ -289,6 +289,20 @@ def test_a_backslash_escape_in_a_link_is_read_as_the_character_it_escapes(runner
     assert f'{lesson}:3: the link "schema_2.png" points' in validate(runner, tree).output
 
 
+def test_a_link_target_in_angle_brackets_is_not_raw_html(runner, tree):
+    """Markdown writes a target with a space as ](<mijn schema.png>); it looked like a tag."""
+    module = tree / "modules/proef/nl"
+    (module / "mijn schema.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    edit(
+        module / "01-wat-is-een-model.md",
+        "Een [[model]]",
+        "![Een schema](<mijn schema.png>) Een [[model]]\n\n"
+        "[Het schema][s]\n\n[s]: <mijn schema.png>",
+    )
+    result = validate(runner, tree)
+    assert result.exit_code == 0, result.output
+
+
 def test_validate_works_on_a_machine_without_a_database(tmp_path):
     """A trainer's fresh checkout has no instance/ folder: the files are still checked."""
     import subprocess
