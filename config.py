@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from importlib.util import find_spec
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -42,8 +43,23 @@ def engine_options(url: str) -> dict:
     return options
 
 
+#: URLs that name Redis, for the rate limits (limits) and the job queue (huey).
+REDIS_URL_PREFIXES = ("redis://", "rediss://", "redis+", "unix://")
+
+
 class Config:
     """Settings shared by every environment."""
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a Redis URL when the redis package (the optional extra
+        `geletterd[redis]`) is missing: else the first sign-in or export would fail instead."""
+        for name in ("RATELIMIT_STORAGE_URI", "JOB_QUEUE_URL"):
+            if getattr(cls, name).startswith(REDIS_URL_PREFIXES) and find_spec("redis") is None:
+                raise RuntimeError(
+                    f"{name} names a Redis server, but the redis package is not installed: "
+                    "install Geletterd with its redis extra, pip install '.[redis]'"
+                )
 
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
@@ -181,6 +197,7 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to run production with a guessable key: sessions and CSRF tokens depend on it."""
+        super().check()
         if not cls.SECRET_KEY or cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError(
                 "SECRET_KEY is missing, the default, or shorter than 32 characters. "

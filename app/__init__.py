@@ -2,14 +2,13 @@
 
 from flask import Flask
 
-from config import Config, ProductionConfig, config_from_environment
+from config import Config, config_from_environment
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Builds the application. Does no I/O: migrations and data loading are CLI commands."""
     config_class = config_class or config_from_environment()
-    if issubclass(config_class, ProductionConfig):
-        config_class.check()
+    config_class.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     register_extensions(app)

@@ -1,5 +1,8 @@
 """The application factory, configuration and the health check."""
 
+import subprocess
+import sys
+
 import pytest
 import sqlalchemy as sa
 
@@ -115,3 +118,32 @@ def test_a_wrong_method_on_a_page_gets_405_with_allow(client):
     response = client.delete("/login")
     assert response.status_code == 405
     assert {"GET", "POST"} <= set(response.headers["Allow"].replace(" ", "").split(","))
+
+
+def test_the_app_runs_without_the_redis_package_when_no_redis_is_configured(tmp_path):
+    """Does a one-machine install (no `geletterd[redis]`) start, serve the sign-in page and
+    make its job queue?"""
+    script = (
+        "import sys; sys.modules['redis'] = None\n"  # makes `import redis` fail, as if absent
+        "from app import create_app\n"
+        "from app.jobs.queue import huey_for\n"
+        "from config import TestingConfig\n"
+        f"config = type('One', (TestingConfig,), {{'JOB_QUEUE_URL': 'sqlite:///{tmp_path}/q.db'}})\n"
+        "app = create_app(config)\n"
+        "assert app.test_client().get('/login').status_code == 200\n"
+        "assert type(huey_for(app)).__name__ == 'SqliteHuey'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("setting", ["RATELIMIT_STORAGE_URI", "JOB_QUEUE_URL"])
+def test_a_redis_url_without_the_redis_package_names_the_extra(monkeypatch, setting):
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if `geletterd[redis]` was not installed
+    config = type("Scaled", (TestingConfig,), {setting: "redis://redis.internal:6379/0"})
+    with pytest.raises(
+        RuntimeError, match=rf"{setting} names a Redis .* pip install '\.\[redis\]'"
+    ):
+        create_app(config)

@@ -22,3 +22,13 @@ def test_no_dependency_is_listed_twice():
     for extra in PYPROJECT["project"]["optional-dependencies"].values():
         everything += _names(extra)
     assert [name for name, count in Counter(everything).items() if count > 1] == []
+
+
+def test_redis_is_an_optional_extra_the_dev_install_includes():
+    """Only more than one server needs Redis: `pip install .` does not bring it."""
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert "redis" not in _names(PYPROJECT["project"]["dependencies"])
+    assert _names(extras["redis"]) == ["redis"]
+    assert "geletterd[redis]" in extras["dev"]
+    guide = (Path(__file__).resolve().parent.parent / "docs/deploy.md").read_text()
+    assert "pip install '.[redis]'" in guide

@@ -26,7 +26,7 @@ from app.admin import access, audit_log
 from app.admin.forms import ApiTokenForm, ConfirmForm, NewAccountForm, UserAccessForm
 from app.api import tokens as api_tokens
 from app.auth import password_reset
-from app.auth.decorators import roles_required
+from app.auth.decorators import own_or_404, roles_required
 from app.auth.users import AccountError, create_user
 from app.core import audit
 from app.core.formats import local
@@ -44,10 +44,7 @@ PAGE_SIZE = 50
 
 
 def _person(user_id: int) -> User:
-    person = db.session.get(User, user_id)
-    if person is None or person.organisation_id != current_user.organisation_id:
-        abort(404)
-    return person
+    return own_or_404(User, user_id)
 
 
 @bp.route("/")
@@ -280,10 +277,7 @@ def tokens() -> str | Response:
 def revoke_token(token_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    row = db.session.get(ApiToken, token_id)
-    if row is None or row.organisation_id != current_user.organisation_id:
-        abort(404)
-    api_tokens.revoke(row, current_user)
+    api_tokens.revoke(own_or_404(ApiToken, token_id), current_user)
     db.session.commit()
     flash(_("De sleutel is ingetrokken."), "success")
     return redirect(url_for("admin.tokens"))

@@ -14,8 +14,9 @@ def not_a_common_password(_form: FlaskForm, field: PasswordField) -> None:
         )
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
+def _own_email_field() -> EmailField:
+    """The signing-in person's own address, as signing in and "forgot password" ask it."""
+    return EmailField(
         _l("E-mailadres"),
         validators=[
             DataRequired(_l("Vul je e-mailadres in.")),
@@ -23,6 +24,10 @@ class LoginForm(FlaskForm):
         ],
         render_kw={"autocomplete": "username"},
     )
+
+
+class LoginForm(FlaskForm):
+    email = _own_email_field()
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[DataRequired(_l("Vul je wachtwoord in.")), Length(max=1000)],
@@ -36,21 +41,15 @@ class LogoutForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        _l("E-mailadres"),
-        validators=[
-            DataRequired(_l("Vul je e-mailadres in.")),
-            Email(_l("Dit is geen e-mailadres.")),
-        ],
-        render_kw={"autocomplete": "username"},
-    )
+    email = _own_email_field()
 
 
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
+def _new_password_field(when_empty: str) -> PasswordField:
+    """A new password, as choosing one after a reset link and changing one both ask it."""
+    return PasswordField(
         _l("Nieuw wachtwoord (minstens 12 tekens)"),
         validators=[
-            DataRequired(_l("Kies een wachtwoord.")),
+            DataRequired(when_empty),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=1000,
@@ -60,11 +59,20 @@ class ResetPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    confirm = PasswordField(
+
+
+def _confirm_password_field() -> PasswordField:
+    """The new password typed again; it must equal the field named "password"."""
+    return PasswordField(
         _l("Herhaal het nieuwe wachtwoord"),
         validators=[EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("Kies een wachtwoord."))
+    confirm = _confirm_password_field()
 
 
 def _app_code_field(**render_kw: str) -> StringField:
@@ -100,24 +108,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(_l("Vul je huidige wachtwoord in.")), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
-    password = PasswordField(
-        _l("Nieuw wachtwoord (minstens 12 tekens)"),
-        validators=[
-            DataRequired(_l("Kies een nieuw wachtwoord.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=1000,
-                message=_l("Kies een wachtwoord van minstens 12 tekens. Een zin werkt goed."),
-            ),
-            not_a_common_password,
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Herhaal het nieuwe wachtwoord"),
-        validators=[EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password_field(_l("Kies een nieuw wachtwoord."))
+    confirm = _confirm_password_field()
 
 
 class ResetMfaForm(FlaskForm):

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from app.auth.decorators import can_see_person
+from app.auth.decorators import can_see_person, visible_certificate_or_404
 from app.certificates import issuing
 from app.certificates.pdf import certificate_pdf, transcript_pdf
 from app.extensions import db, limiter
@@ -26,9 +26,7 @@ def _pdf_response(data: bytes, filename: str) -> Response:
 @bp.route("/certificaten/<int:certificate_id>.pdf")
 @login_required
 def download(certificate_id: int) -> Response:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or not can_see_person(current_user, certificate.user):
-        abort(404)
+    certificate = visible_certificate_or_404(certificate_id)
     language = _pdf_language()
     data = certificate_pdf(
         certificate,
@@ -116,9 +114,7 @@ def verify_form() -> str:
 @bp.route("/certificaten/<int:certificate_id>/badge.jwt")
 @login_required
 def download_badge(certificate_id: int) -> Response:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or not can_see_person(current_user, certificate.user):
-        abort(404)
+    certificate = visible_certificate_or_404(certificate_id)
     return Response(
         badges.signed_badge(certificate),
         mimetype=badges.MEDIA_TYPE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from app.content.frontmatter import Document, parse_document
 from app.content.markdown import (
     RenderContext,
     glossary_anchor,
+    link_line,
     raw_html_lines,
     render_markdown,
     sanitise_html,
@@ -432,17 +433,11 @@ class Loader:
     ) -> None:
         """Adds what rendering found (broken links, images, unknown terms) with their lines."""
 
-        def line_of(needle: str) -> int:
-            for number, line in enumerate(text.split("\n"), start=1):
-                if needle in line:
-                    return number
-            return 1
-
         for target in context.broken_links:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"]({target}"),
+                    link_line(text, target),
                     f'the link "{target}" points '
                     "at no lesson, module or image here: check the file name",
                 )
@@ -451,7 +446,7 @@ class Loader:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"]({source}"),
+                    link_line(text, source),
                     f'the image "{source}" has no '
                     "alt text: describe it, ![what the image shows](file)",
                 )
@@ -460,7 +455,7 @@ class Loader:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"]({source}"),
+                    link_line(text, source),
                     f'the image "{source}" is on another website, which the app does not load '
                     "(privacy and security): save the image beside the lesson and link to the file",
                 )
@@ -469,7 +464,7 @@ class Loader:
             problems.append(
                 Problem(
                     display,
-                    line_of(f"[[{term}"),
+                    link_line(text, f"[[{term}"),
                     f'"{term}" is not in the '
                     f"module's glossary{did_you_mean(term, context.glossary)}",
                 )
@@ -477,18 +472,25 @@ class Loader:
 
     # -- quizzes and paths ---------------------------------------------------------------------
 
-    def _load_quizzes(self, content: ContentSet) -> None:
-        quiz_dir = self.root / "quizzes"
-        if not quiz_dir.is_dir():
+    def _documents(
+        self, folder: str, content: ContentSet
+    ) -> Iterator[tuple[Path, str, str, Document]]:
+        """Each .md file in `folder` (quizzes, paths), sorted, with its display name, text and
+        parsed front matter; a file that cannot be read is reported in `content` instead."""
+        directory = self.root / folder
+        if not directory.is_dir():
             return
-        for path in sorted(quiz_dir.glob("*.md")):
+        for path in sorted(directory.glob("*.md")):
             display = self.display(path)
             problems: list[Problem] = []
             text = read_text(path, display, problems)
             if text is None:
                 content.problems += problems
                 continue
-            doc = parse_document(display, text)
+            yield path, display, text, parse_document(display, text)
+
+    def _load_quizzes(self, content: ContentSet) -> None:
+        for path, display, text, doc in self._documents("quizzes", content):
             module = content.modules.get(
                 (str(doc.meta.get("module")), str(doc.meta.get("language")))
             )
@@ -535,18 +537,8 @@ class Loader:
             module.source_files[self.relative(path)] = text
 
     def _load_paths(self, content: ContentSet) -> None:
-        paths_dir = self.root / "paths"
-        if not paths_dir.is_dir():
-            return
-        for path in sorted(paths_dir.glob("*.md")):
-            display = self.display(path)
-            problems: list[Problem] = []
-            text = read_text(path, display, problems)
-            if text is None:
-                content.problems += problems
-                continue
-            doc = parse_document(display, text)
-            problems += doc.problems or check_keys(doc, PATH_KEYS)
+        for _path, display, text, doc in self._documents("paths", content):
+            problems = list(doc.problems or check_keys(doc, PATH_KEYS))
             html = render_markdown(doc.body, RenderContext(language=str(doc.meta.get("language"))))
             content.paths.append(ParsedPath(display, doc, html, text, problems))
 

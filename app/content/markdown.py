@@ -19,6 +19,7 @@ from flask_babel import pgettext
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE, ETX, STX
 
 from app.i18n import in_language
 
@@ -81,8 +82,13 @@ URL_SCHEMES = {"http", "https", "mailto"}
 #: The kinds of callout box and their titles, translated into the module's language when rendered.
 CALLOUT_KINDS = ("let-op", "voorbeeld", "praktijk")
 _local = threading.local()
+#: Python-Markdown's default, by which it expands tabs before anything else.
+TAB_LENGTH = 4
 GLOSSARY_RE = r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]"
 RAW_HTML_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
+#: A link target in angle brackets, as Markdown allows for one with spaces: "](<mijn les.md>)"
+#: or "[naam]: <mijn les.md>". Not HTML, though it looks like a tag.
+ANGLE_DESTINATION_RE = re.compile(r"(?:\]\(|^ {0,3}\[[^\]]+\]:)\s*<[^<>\n]*>")
 
 
 def sanitise_html(html: str) -> str:
@@ -194,11 +200,11 @@ class LinkTreeprocessor(Treeprocessor):
                 self._link(element, "href")
             elif element.tag == "img":
                 if not (element.get("alt") or "").strip():
-                    self.context.images_without_alt.append(element.get("src", ""))
+                    self.context.images_without_alt.append(as_written(element.get("src", "")))
                 self._link(element, "src")
 
     def _link(self, element: etree.Element, attribute: str) -> None:
-        target = element.get(attribute, "")
+        target = as_written(element.get(attribute, ""))
         if target.startswith(("#", "mailto:")) or element.get("class", "").startswith("footnote"):
             return
         if target.startswith(("http://", "https://")):
@@ -213,6 +219,17 @@ class LinkTreeprocessor(Treeprocessor):
             element.set(attribute, "#")
         else:
             element.set(attribute, resolved)
+
+
+#: What Markdown has put in place of a character when the link is looked at: a backslash
+#: escape ("bestand\_1.png") as STX code ETX, and each character of an autolinked e-mail
+#: address (<a@b.nl>, "mailto:" included) as a numeric entity, to hide it from harvesters.
+_PLACEHOLDER_RE = re.compile(f"{STX}(\\d+){ETX}|{re.escape(AMP_SUBSTITUTE)}#(\\d+);")
+
+
+def as_written(target: str) -> str:
+    """A link target with Markdown's placeholders turned back into the characters they hold."""
+    return _PLACEHOLDER_RE.sub(lambda m: chr(int(m[1] or m[2])), target)
 
 
 class ContentExtension(Extension):
@@ -259,6 +276,7 @@ def _converter(language: str) -> tuple[markdown.Markdown, ContentExtension]:
                 "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
             },
             output_format="html",
+            tab_length=TAB_LENGTH,
         )
         converters[language] = (converter, extension)
     return converters[language]
@@ -289,6 +307,21 @@ def render_with_markdown(text: str, context: RenderContext | None = None) -> str
         extension.context = RenderContext(language=context.language)
 
 
+def link_line(text: str, target: str) -> int:
+    """The line (1-based) of `text` where the link or image `target` is written: inline
+    ("](target"), as a reference definition ("[name]: target") or anywhere on a line; 1 when
+    not found. Tabs are expanded as Markdown does first, so the target matches as rendered."""
+    # A backslash may stand before any punctuation in the file: "bestand\_1.png".
+    written = "".join(re.escape(c) if c.isalnum() else rf"\\?{re.escape(c)}" for c in target)
+    patterns = (rf"\]\(\s*<?{written}", rf"^ {{0,3}}\[[^\]]+\]:\s*<?{written}", written)
+    lines = text.expandtabs(TAB_LENGTH).split("\n")
+    for pattern in map(re.compile, patterns):
+        for number, line in enumerate(lines, start=1):
+            if pattern.search(line):
+                return number
+    return 1
+
+
 def raw_html_lines(text: str) -> list[int]:
     """Line numbers (1-based) of raw HTML outside code: the format does not allow it."""
     found, in_fence = [], False
@@ -298,7 +331,7 @@ def raw_html_lines(text: str) -> list[int]:
             continue
         if in_fence or line.startswith("    "):
             continue
-        without_code = re.sub(r"`[^`]*`", "", line)
+        without_code = ANGLE_DESTINATION_RE.sub("", re.sub(r"`[^`]*`", "", line))
         if RAW_HTML_RE.search(without_code):
             found.append(number)
     return found

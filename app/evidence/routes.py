@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import roles_required
+from app.auth.decorators import own_or_404, roles_required
 from app.certificates.issuing import REFRESH_WINDOW
 from app.core import audit
 from app.evidence import ai_systems
@@ -31,14 +31,14 @@ from app.evidence.forms import RISK_CLASS_LABELS, AiSystemForm
 from app.extensions import db
 from app.hr import scope
 from app.hr.forms import ConfirmForm
+from app.hr.routes import HR_ROLES
 from app.hr.scope import descendant_unit_ids
 from app.i18n import current_language
 from app.jobs import service as job_service
 from app.jobs.kinds import KINDS
-from app.models import AiSystem, OrgUnit, Role, User
+from app.models import AiSystem, OrgUnit, User
 
 bp = Blueprint("evidence", __name__, url_prefix="/hr/verantwoording")
-HR_ROLES = (Role.HR, Role.ADMIN)
 
 
 def _scope() -> tuple[OrgUnit | None, set[int]]:
@@ -101,9 +101,7 @@ def add_system() -> Response | tuple[str, int]:
 @bp.route("/systemen/<int:system_id>/verwijderen", methods=["POST"])
 @roles_required(*HR_ROLES)
 def delete_system(system_id: int) -> Response:
-    system = db.session.get(AiSystem, system_id)
-    if system is None or system.organisation_id != current_user.organisation_id:
-        abort(404)
+    system = own_or_404(AiSystem, system_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = system.name

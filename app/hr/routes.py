@@ -14,7 +14,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import can_see_person, person_in_scope, roles_required
+from app.auth.decorators import (
+    own_or_404,
+    person_in_scope,
+    roles_required,
+    visible_certificate_or_404,
+)
 from app.certificates import issuing
 from app.extensions import db
 from app.hr import assignments, charts, people, reminders, scope, snapshots
@@ -25,7 +30,6 @@ from app.i18n import current_language
 from app.jobs import service as job_service
 from app.jobs.kinds import KINDS
 from app.models import (
-    Certificate,
     ImportBatch,
     Organisation,
     OrgUnit,
@@ -61,9 +65,7 @@ def _person_page(person: User, form: RevokeForm, revoking: int | None = None) ->
 @bp.route("/certificaten/<int:certificate_id>/intrekken", methods=["POST"])
 @roles_required(*HR_ROLES)
 def revoke(certificate_id: int) -> Response | str:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or not can_see_person(current_user, certificate.user):
-        abort(404)
+    certificate = visible_certificate_or_404(certificate_id)
     form = RevokeForm()
     if not form.validate_on_submit():
         return _person_page(certificate.user, form, revoking=certificate.id), 400
@@ -197,10 +199,7 @@ def import_upload() -> str | Response:
 
 
 def _own_batch(batch_id: int) -> ImportBatch:
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.organisation_id != current_user.organisation_id:
-        abort(404)
-    return batch
+    return own_or_404(ImportBatch, batch_id)
 
 
 @bp.route("/import/<int:batch_id>", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth.decorators import roles_required
+from app.auth.decorators import own_or_404, roles_required
 from app.core import audit
 from app.extensions import db
 from app.hr import assignments, scope
@@ -64,9 +64,7 @@ def _editable(rule: AssignmentRule, whole: bool, visible: set[int]) -> bool:
 
 
 def _own_rule(rule_id: int) -> tuple[AssignmentRule, AssignmentRuleForm]:
-    rule = db.session.get(AssignmentRule, rule_id)
-    if rule is None or rule.organisation_id != current_user.organisation_id:
-        abort(404)
+    rule = own_or_404(AssignmentRule, rule_id)
     form, whole, visible = _rule_form(rule)
     if not _editable(rule, whole, visible):
         abort(404)

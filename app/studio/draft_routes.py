@@ -14,7 +14,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.decorators import roles_required
+from app.auth.decorators import own_or_404, roles_required
 from app.content.messages import translated
 from app.extensions import db
 from app.i18n import current_language
@@ -56,10 +56,7 @@ ZIP_REFUSALS = {
 def own_draft(draft_id: int) -> ModuleDraft:
     """The draft, if it belongs to the signed-in trainer's organisation; 404 otherwise, so
     nobody learns which drafts other organisations have."""
-    draft = db.session.get(ModuleDraft, draft_id)
-    if draft is None or draft.organisation_id != current_user.organisation_id:
-        abort(404)
-    return draft
+    return own_or_404(ModuleDraft, draft_id)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

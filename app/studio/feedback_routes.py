@@ -38,9 +38,7 @@ def give(slug: str, lesson_slug: str) -> BaseResponse:
 @bp.route("/studio/modules/<slug>/reacties")
 @roles_required(*STUDIO_ROLES)
 def module_feedback(slug: str) -> str:
-    versions = queries.module_versions(slug, current_user.organisation_id)
-    if versions is None:
-        abort(404)
+    versions = queries.module_versions(slug, current_user.organisation_id) or abort(404)
     return render_template(
         "studio/feedback.html",
         slug=slug,

@@ -48,9 +48,7 @@ def index() -> str:
 @bp.route("/modules/<slug>")
 @roles_required(*STUDIO_ROLES)
 def module(slug: str) -> str:
-    versions = queries.module_versions(slug, current_user.organisation_id)
-    if versions is None:
-        abort(404)
+    versions = queries.module_versions(slug, current_user.organisation_id) or abort(404)
     shown = versions.get(current_language()) or next(iter(versions.values()))
     return render_template(
         "studio/module.html",

@@ -237,6 +237,72 @@ def test_an_image_from_another_website_is_reported(runner, tree):
     assert "is on another website" in validate(runner, tree).output
 
 
+LINK_LESSON = (
+    "# Links\n\n"
+    "Een [kwaad](java\tscript:alert(1)) verhaal.\n\n"
+    "Een [plaatje][p] hier.\n\n"
+    "Mail <vraag@geletterd.nl> of [schrijf](mailto:vraag@geletterd.nl) gerust.\n\n"
+    "[p]: data:text/html,hallo\n"
+)
+
+
+def test_a_link_with_a_tab_or_a_data_reference_is_reported_on_its_own_line(runner, tree):
+    """A `java<TAB>script:` link and a reference definition with a `data:` URL were reported at
+    line 1: the search looked for the target as rendered (tab expanded) and only after "](" ."""
+    lesson = tree / "modules/proef/nl/03-links.md"
+    lesson.write_text(LINK_LESSON)
+    result = validate(runner, tree)
+    assert result.exit_code == 1
+    broken = [line for line in problems(result) if "03-links.md" in line]
+    assert broken == [
+        f'{lesson}:3: the link "java    script:alert(1)" points at no lesson, module or image '
+        "here: check the file name",
+        f'{lesson}:9: the link "data:text/html,hallo" points at no lesson, module or image '
+        "here: check the file name",
+    ]
+
+
+def test_an_e_mail_autolink_is_a_valid_link(runner, tree):
+    """<a@b.nl> is a mailto link (Markdown hides the address in entities), not a broken link."""
+    edit(
+        tree / "modules/proef/nl/01-wat-is-een-model.md",
+        "Een [[model]]",
+        "Vragen? Mail <vraag@geletterd.nl>. Een [[model]]",
+    )
+    result = validate(runner, tree)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_backslash_escape_in_a_link_is_read_as_the_character_it_escapes(runner, tree):
+    """`schema\\_1.png` names schema_1.png: it was reported as a broken link to
+    "schema951.png" (Markdown's placeholder for the escape) at line 1."""
+    module = tree / "modules/proef/nl"
+    (module / "schema_1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    edit(
+        module / "01-wat-is-een-model.md",
+        "Een [[model]]",
+        "![Een schema](schema\\_1.png) Een [[model]]",
+    )
+    assert validate(runner, tree).exit_code == 0
+    lesson = module / "01-wat-is-een-model.md"
+    edit(lesson, "(schema\\_1.png)", "(schema\\_2.png)")
+    assert f'{lesson}:3: the link "schema_2.png" points' in validate(runner, tree).output
+
+
+def test_a_link_target_in_angle_brackets_is_not_raw_html(runner, tree):
+    """Markdown writes a target with a space as ](<mijn schema.png>); it looked like a tag."""
+    module = tree / "modules/proef/nl"
+    (module / "mijn schema.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    edit(
+        module / "01-wat-is-een-model.md",
+        "Een [[model]]",
+        "![Een schema](<mijn schema.png>) Een [[model]]\n\n"
+        "[Het schema][s]\n\n[s]: <mijn schema.png>",
+    )
+    result = validate(runner, tree)
+    assert result.exit_code == 0, result.output
+
+
 def test_validate_works_on_a_machine_without_a_database(tmp_path):
     """A trainer's fresh checkout has no instance/ folder: the files are still checked."""
     import subprocess

@@ -12,6 +12,7 @@ from app.content.publish import sync
 from app.models import Role
 from tests.conftest import FIXTURE_CONTENT, Auth
 from tests.content.test_hostile_input import HOSTILE, dangerous_parts
+from tests.content.test_validate import LINK_LESSON
 from tests.learn.helpers import answer_fields, open_attempt, take_quiz
 
 GOOD_LESSON = """# Een nieuwe les
@@ -258,6 +259,20 @@ def test_the_same_problems_as_flask_content_validate(as_trainer, runner, tmp_pat
         if "03-kapot.md:" in line
     )
     assert from_cli and sorted(problems_on(text_of(paste(as_trainer, BROKEN_LESSON)))) == from_cli
+
+
+def test_link_problems_are_on_their_own_line_and_a_mail_autolink_is_fine(as_trainer):
+    """A `java<TAB>script:` link and a `data:` reference definition were reported at line 1,
+    and <vraag@geletterd.nl> as a broken link."""
+    page = text_of(paste(as_trainer, LINK_LESSON))
+    assert problems_on(page) == [
+        'regel 3: de link "java    script:alert(1)" wijst niet naar een les, module of '
+        "afbeelding hier: controleer de naam",
+        'regel 9: de link "data:text/html,hallo" wijst niet naar een les, module of afbeelding '
+        "hier: controleer de naam",
+    ]
+    result = page.split('class="preview-frame"', 1)[1].split("</section>", 1)[0]
+    assert 'href="mailto:vraag@geletterd.nl"' in html.unescape(result)
 
 
 def test_a_lesson_without_a_title_and_an_empty_module_choice(as_trainer):

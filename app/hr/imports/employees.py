@@ -170,7 +170,9 @@ def read_file(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, Problem]]
     # Several job roles share one cell: "|" always separates them, "," too unless it is the column
     # separator.
     role_separators = "|" if delimiter == "," else ",|"
-    rows, errors, seen_numbers, seen_emails = [], [], {}, {}
+    rows, errors = [], []
+    # Per column that must be unique: value -> the row it was first on.
+    seen: dict[str, dict[str, int]] = {field_name: {} for field_name in UNIQUE_COLUMNS}
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -179,38 +181,34 @@ def read_file(data: bytes) -> tuple[list[EmployeeRow], list[tuple[int, Problem]]
         except RowError as error:
             errors.append((number, error.problem))
             continue
-        if row.employee_number in seen_numbers:
-            other = seen_numbers[row.employee_number]
-            english = f"employee number {row.employee_number} is also on row {other}"
-            errors.append(
-                (
-                    number,
-                    columns.problem(
-                        english,
-                        "duplicate_number",
-                        "employee_number",
-                        value=row.employee_number,
-                        number=other,
-                    ),
-                )
-            )
+        duplicate = _duplicate(row, seen, columns)
+        if duplicate is not None:
+            errors.append((number, duplicate))
             continue
-        if row.email in seen_emails:
-            other = seen_emails[row.email]
-            english = f"email {row.email} is also on row {other}"
-            errors.append(
-                (
-                    number,
-                    columns.problem(
-                        english, "duplicate_email", "email", value=row.email, number=other
-                    ),
-                )
-            )
-            continue
-        seen_numbers[row.employee_number] = number
-        seen_emails[row.email] = number
+        for field_name, first_rows in seen.items():
+            first_rows[getattr(row, field_name)] = number
         rows.append(row)
     return rows, errors, columns
+
+
+#: The columns whose value may stand on one row only: (English message, problem kind).
+UNIQUE_COLUMNS = {
+    "employee_number": ("employee number {value} is also on row {number}", "duplicate_number"),
+    "email": ("email {value} is also on row {number}", "duplicate_email"),
+}
+
+
+def _duplicate(
+    row: EmployeeRow, seen: dict[str, dict[str, int]], columns: Columns
+) -> Problem | None:
+    """The problem of a row repeating an earlier row's employee number or e-mail address."""
+    for field_name, (english, kind) in UNIQUE_COLUMNS.items():
+        value = getattr(row, field_name)
+        if value in seen[field_name]:
+            other = seen[field_name][value]
+            message = english.format(value=value, number=other)
+            return columns.problem(message, kind, field_name, value=value, number=other)
+    return None
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
