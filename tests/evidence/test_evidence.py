@@ -257,7 +257,7 @@ def test_the_admin_sees_systems_and_figures_per_role_for_the_whole_organisation(
 
     versions = rows_by_first_cell(page, "Gegeven modules: versies en inhoud")
     language, version, objectives, reviewed, completions, average = versions["Proefmodule over AI"]
-    assert (language, version, completions, average) == ("nl", "1.0.0", "2", "80%")
+    assert (language, version, completions, average) == ("nl", "1.0.0", "2", "80 %")
     assert "Je kunt uitleggen wat een model is." in objectives
     assert reviewed == org["version"].reviewed.strftime("%d-%m-%Y")
 
