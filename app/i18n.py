@@ -3,6 +3,7 @@
 The choice is kept on the account, or in the session when nobody is signed in.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -75,7 +76,10 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.filters.update(
-        day=lambda value: formats.day(value, current_language(), time_zone()),
+        # A plain date needs no time zone (and no look-up of the organisation's).
+        day=lambda value: formats.day(
+            value, current_language(), time_zone() if isinstance(value, dt.datetime) else None
+        ),
         moment=lambda value: formats.moment(value, current_language(), time_zone()),
         clock=lambda value: formats.clock(value, time_zone()),
         when=lambda value: formats.when(value, current_language(), time_zone()),
@@ -90,7 +94,8 @@ def time_zone() -> str:
     zone = g.get("_time_zone")
     if zone is None:
         zone = current_app.config.get("TIME_ZONE") or formats.DEFAULT_ZONE
-        if current_user.is_authenticated:
+        # Outside a request (an e-mail sent by the worker) there is no current user.
+        if current_user and current_user.is_authenticated:
             zone = current_user.organisation.time_zone or zone
         g._time_zone = zone
     return zone
