@@ -75,6 +75,7 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.filters["tag_label"] = tag_label
     app.jinja_env.filters.update(
         # A plain date needs no time zone (and no look-up of the organisation's).
         day=lambda value: formats.day(
@@ -124,3 +125,28 @@ def role_label(code: str) -> str:
 
 def audience_label(code: str) -> str:
     return str(AUDIENCE_LABELS.get(code, code))
+
+
+#: How abbreviations in a module's tags are written ("ai-verordening" is "AI-verordening").
+TAG_WORDS = {
+    "ai": "AI",
+    "avg": "AVG",
+    "awb": "Awb",
+    "dpia": "DPIA",
+    "iama": "IAMA",
+    "fria": "FRIA",
+    "syri": "SyRI",
+    "ai-act": "AI Act",
+}
+
+
+def tag_label(tag: str) -> str:
+    """A module's tag as words: "hoog-risico" is "hoog risico", "ai-geletterdheid" is
+    "AI-geletterdheid" (an abbreviation keeps its hyphen, as Dutch writes it)."""
+    if tag in TAG_WORDS:
+        return TAG_WORDS[tag]
+    words = [TAG_WORDS.get(word, word) for word in tag.split("-")]
+    text = words[0]
+    for before, word in zip(words, words[1:], strict=False):
+        text += ("-" if before.isupper() or before in TAG_WORDS.values() else " ") + word
+    return text
