@@ -3,6 +3,7 @@
 The choice is kept on the account, or in the session when nobody is signed in.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -74,8 +75,12 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["audience_label"] = audience_label
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.filters["tag_label"] = tag_label
     app.jinja_env.filters.update(
-        day=lambda value: formats.day(value, current_language(), time_zone()),
+        # A plain date needs no time zone (and no look-up of the organisation's).
+        day=lambda value: formats.day(
+            value, current_language(), time_zone() if isinstance(value, dt.datetime) else None
+        ),
         moment=lambda value: formats.moment(value, current_language(), time_zone()),
         clock=lambda value: formats.clock(value, time_zone()),
         when=lambda value: formats.when(value, current_language(), time_zone()),
@@ -90,7 +95,8 @@ def time_zone() -> str:
     zone = g.get("_time_zone")
     if zone is None:
         zone = current_app.config.get("TIME_ZONE") or formats.DEFAULT_ZONE
-        if current_user.is_authenticated:
+        # Outside a request (an e-mail sent by the worker) there is no current user.
+        if current_user and current_user.is_authenticated:
             zone = current_user.organisation.time_zone or zone
         g._time_zone = zone
     return zone
@@ -119,3 +125,28 @@ def role_label(code: str) -> str:
 
 def audience_label(code: str) -> str:
     return str(AUDIENCE_LABELS.get(code, code))
+
+
+#: How abbreviations in a module's tags are written ("ai-verordening" is "AI-verordening").
+TAG_WORDS = {
+    "ai": "AI",
+    "avg": "AVG",
+    "awb": "Awb",
+    "dpia": "DPIA",
+    "iama": "IAMA",
+    "fria": "FRIA",
+    "syri": "SyRI",
+    "ai-act": "AI Act",
+}
+
+
+def tag_label(tag: str) -> str:
+    """A module's tag as words: "hoog-risico" is "hoog risico", "ai-geletterdheid" is
+    "AI-geletterdheid" (an abbreviation keeps its hyphen, as Dutch writes it)."""
+    if tag in TAG_WORDS:
+        return TAG_WORDS[tag]
+    words = [TAG_WORDS.get(word, word) for word in tag.split("-")]
+    text = words[0]
+    for before, word in zip(words, words[1:], strict=False):
+        text += ("-" if before.isupper() or before in TAG_WORDS.values() else " ") + word
+    return text

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from app.core import formats
 from app.extensions import db
 from app.i18n import role_label, time_zone
+from app.jobs.kinds import KINDS as KINDS_OF_JOB
 from app.models import ApiToken, AuditEvent, User
 
 #: The kinds of action to filter on: (action prefix, label), in the order the form shows them.
@@ -30,7 +31,14 @@ KINDS = [
     ("report.", _l("Downloads van voortgang")),
     ("ai_system.", _l("AI-systemen")),
     ("audit.", _l("Het logboek zelf")),
+    ("studio.", _l("Modules schrijven en beoordelen")),
+    ("content.", _l("Gepubliceerde modules")),
+    ("job.", _l("Taken en downloads")),
 ]
+
+
+#: Targets shown by what follows their kind: "certificate:GL-2026-000123" as "GL-2026-000123".
+NAMED_BY_THEIR_CODE = ("certificate", "email", "unit", "module", "draft", "path")
 
 
 def _sentences() -> dict:
@@ -74,6 +82,29 @@ def _sentences() -> dict:
         "ai_system.create": _("AI-systeem %(name)s toegevoegd door %(actor)s"),
         "ai_system.delete": _("AI-systeem %(name)s verwijderd door %(actor)s"),
         "sso.provider_saved": _("Instellingen van de inlogdienst opgeslagen door %(actor)s"),
+        "auth.mfa_passed": _("%(actor)s vulde de code voor tweestapsverificatie in"),
+        "auth.mfa_failed": _("Verkeerde code voor tweestapsverificatie van %(actor)s"),
+        "auth.mfa_enrolled": _("%(actor)s zette tweestapsverificatie aan"),
+        "auth.mfa_enrol_failed": _("%(actor)s kon tweestapsverificatie niet aanzetten"),
+        "auth.mfa_reset": _("Tweestapsverificatie van %(target)s hersteld door %(actor)s"),
+        "auth.password_change": _("%(actor)s wijzigde het wachtwoord"),
+        "auth.password_change_failed": _("%(actor)s kon het wachtwoord niet wijzigen"),
+        "access_review.export": _("%(actor)s downloadde de toegangscontrole"),
+        "api.use": _("API-sleutel %(target)s gebruikt"),
+        "content.publish": _("Module %(target)s gepubliceerd door %(actor)s"),
+        "content.export_scorm": _("%(actor)s downloadde module %(target)s als SCORM-pakket"),
+        "studio.create": _("Module %(target)s begonnen door %(actor)s"),
+        "studio.submit": _("Module %(target)s ingestuurd voor beoordeling door %(actor)s"),
+        "studio.approve": _("Module %(target)s goedgekeurd door %(actor)s"),
+        "studio.reject": _("Module %(target)s teruggestuurd door %(actor)s"),
+        "studio.path.create": _("Leerroute %(target)s gemaakt door %(actor)s"),
+        "xapi.configure": _("Koppeling met de leerregistratie ingesteld door %(actor)s"),
+        "xapi.disable": _("Koppeling met de leerregistratie uitgezet"),
+        "badges.rotate_key": _("Nieuwe sleutel voor digitale certificaten gemaakt"),
+        "privacy.purge": _("Gegevens van oud-medewerkers gewist na de bewaartermijn"),
+        "job.start": _("%(actor)s vroeg een taak aan: %(name)s"),
+        "job.download": _("%(actor)s downloadde het resultaat van een taak: %(name)s"),
+        "job.retry": _("%(actor)s startte een taak opnieuw: %(name)s"),
     }
 
 
@@ -171,7 +202,7 @@ class Describer:
         if target in self.tokens:
             return f"‘{self.tokens[target]}’"
         kind, _, rest = target.partition(":")
-        return rest if kind in ("certificate", "email", "unit") else target
+        return rest if kind in NAMED_BY_THEIR_CODE else target
 
     def __call__(self, event: AuditEvent, actor: str | None) -> str:
         detail = event.detail or {}
@@ -181,6 +212,11 @@ class Describer:
             "name": str(detail.get("name", "")),
         }
         sentence = self.sentences.get(event.action)
+        if sentence is None and event.action.startswith("job."):
+            # "job.start.export_csv": the kind of job, by its title.
+            family, _dot, kind = event.action.rpartition(".")
+            sentence = self.sentences.get(family)
+            words["name"] = str(KINDS_OF_JOB[kind].title) if kind in KINDS_OF_JOB else kind
         if sentence is None:
             return _("%(action)s door %(actor)s", action=event.action, actor=words["actor"]) + (
                 f" ({words['target']})" if words["target"] else ""

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from app.extensions import db
 from app.models import ApiToken, Role, User
@@ -56,7 +57,7 @@ def test_an_admin_makes_an_account_a_token_and_reads_the_audit_log(page, make, s
     assert "glt_" in page.locator("code.token").inner_text()
     token = db.session.scalar(sa.select(ApiToken))
     assert token.expires_on == expires and token.note.startswith("Leest de voortgang")
-    assert expires.strftime("%d-%m-%Y") in page.inner_text("main")
+    assert format_date(expires, "d MMMM y", locale="nl") in page.inner_text("main")
     assert_accessible(page, "api-sleutels")
 
     page.get_by_role("link", name="Logboek").click()

@@ -6,6 +6,7 @@ page at desktop and phone widths, in Dutch and English."""
 import datetime as dt
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from app.certificates import issuing
 from app.extensions import db
@@ -81,7 +82,9 @@ def test_hr_finds_who_is_late_imports_assigns_and_changes_an_assignment(
     page.get_by_role("link", name="Bekijk wie te laat is").click()
     assert page.get_by_label("Toon").input_value() == "te-laat"
     assert "Bea Bakker" in page.inner_text("main") and "Carla" not in page.inner_text("main")
-    assert yesterday.strftime("%d-%m-%Y") in page.inner_text("main")  # last reminded
+    assert format_date(yesterday, "d MMMM y", locale="nl") in page.inner_text(
+        "main"
+    )  # last reminded
     assert fits_the_phone(page)
     assert_accessible(page, "medewerkers (te laat)")
     page.get_by_role("link", name="Bea Bakker").click()

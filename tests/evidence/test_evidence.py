@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 from pypdf import PdfReader
 
 from app.certificates import issuing
@@ -257,9 +258,9 @@ def test_the_admin_sees_systems_and_figures_per_role_for_the_whole_organisation(
 
     versions = rows_by_first_cell(page, "Gegeven modules: versies en inhoud")
     language, version, objectives, reviewed, completions, average = versions["Proefmodule over AI"]
-    assert (language, version, completions, average) == ("nl", "1.0.0", "2", "80%")
+    assert (language, version, completions, average) == ("nl", "1.0.0", "2", "80 %")
     assert "Je kunt uitleggen wat een model is." in objectives
-    assert reviewed == org["version"].reviewed.strftime("%d-%m-%Y")
+    assert reviewed == format_date(org["version"].reviewed, "d MMMM y", locale="nl")
 
     assert "Functie communicatie: werkt met een AI-systeem, maar niemand" in page
     assert "Functie beleidsmedewerker: 1 te laat met een verplichte leerroute." in page

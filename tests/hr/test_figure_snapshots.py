@@ -12,8 +12,8 @@ from app.hr import snapshots as figure_snapshots
 from app.models import FigureSnapshot, Role
 from tests.hr.test_pages import session_for
 
-COMPLETED_ONE = "<dt>Afgerond</dt><dd>1 (50%)</dd>"  # team A: Anna of Anna and Aart
-COMPLETED_TWO = "<dt>Afgerond</dt><dd>2 (100%)</dd>"
+COMPLETED_ONE = "<dt>Afgerond</dt><dd>1 (50\u00a0%)</dd>"  # team A: Anna of Anna and Aart
+COMPLETED_TWO = "<dt>Afgerond</dt><dd>2 (100\u00a0%)</dd>"
 AGE_NOTE = "geleden geteld"
 
 
@@ -86,7 +86,7 @@ def test_a_change_hr_makes_shows_at_once(app, org, large_scopes):
     assert reply.status_code == 302
     assert snapshots() == 0
     page = hr.client.get("/hr/").get_data(as_text=True)
-    assert "<dt>Afgerond</dt><dd>0 (0%)</dd>" in page and AGE_NOTE not in page
+    assert "<dt>Afgerond</dt><dd>0 (0\u00a0%)</dd>" in page and AGE_NOTE not in page
 
 
 def test_a_refused_change_keeps_the_figures(app, org, large_scopes):

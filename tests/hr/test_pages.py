@@ -6,6 +6,7 @@ import io
 import re
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from app.extensions import db
 from app.models import Assignment, AssignmentRule, OrgUnit, Role, User
@@ -25,7 +26,7 @@ def test_hr_sees_figures_for_their_scope_only(app, org, count_queries):
         page = hr.client.get("/hr/").get_data(as_text=True)
     assert "Unit A" in page and "Unit B" not in page and "Vreemde" not in page
     assert "<dt>Medewerkers</dt><dd>3</dd>" in page  # Anna, Aart and HR A herself
-    assert "<dt>Afgerond</dt><dd>1 (50%)</dd>" in page
+    assert "<dt>Afgerond</dt><dd>1 (50\u00a0%)</dd>" in page
     assert "<dt>Te laat</dt><dd>1</dd>" in page
     assert '<svg role="img"' in page and "Afgeronde leerroutes per week" in page
     assert counter.count <= 14
@@ -162,10 +163,11 @@ def test_the_weekly_table_counts_the_path_certificate_issued_this_week(app, org)
     hr = session_for(app, org["hr"])
     page = hr.client.get("/hr/").get_data(as_text=True)
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
-    row = re.search(rf"<tr[^>]*>\s*<th[^>]*>{monday:%d-%m-%Y}</th>(.*?)</tr>", page, re.S)
+    shown = format_date(monday, "d MMMM y", locale="nl")  # the house format, as on other pages
+    row = re.search(rf"<tr[^>]*>\s*<th[^>]*>{shown}</th>(.*?)</tr>", page, re.S)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
     # Anna's, this week; by its end Anna's and Aart's paths were assigned, Anna's completed.
-    assert cells == ["1", "2", "1", "50%"]
+    assert cells == ["1", "2", "1", "50\u00a0%"]
 
 
 def test_a_drill_down_counts_the_people_placed_in_the_unit_itself(app, org, make):

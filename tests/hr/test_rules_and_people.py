@@ -140,7 +140,7 @@ def test_the_people_list_is_scoped_and_shows_the_last_reminder(app, org):
     hr = session_for(app, org["hr"])
     page = hr.client.get("/hr/mensen").get_data(as_text=True)
     assert "Aart" in page and "Anna" in page and "Bea" not in page and "Vreemde" not in page
-    assert "02-03-2026" in page
+    assert "2 maart 2026" in page
     assert hr.client.get(f"/hr/mensen?afdeling={org['b'].id}").status_code == 404
 
 
