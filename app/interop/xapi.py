@@ -1,10 +1,11 @@
 """xAPI: completions and quiz results as statements to each organisation's learning record store.
 
 A statement is written to an outbox table in the same transaction as the event itself, with its
-id (a UUID) fixed there and then. Delivery (`flask xapi deliver`, from cron or the job queue)
-PUTs each pending statement with that id; an LRS treats a PUT of an id it already holds as done
-(xAPI 1.0.3, 7.2.1), so a statement retried after a timeout, a crash or a second worker is stored
-once. An LRS that is down keeps its statements pending until it is back.
+id (a UUID) fixed there and then. Delivery (each minute by the job queue's worker, or by hand
+with `flask xapi deliver`) PUTs each pending statement with that id; an LRS treats a PUT of an
+id it already holds as done (xAPI 1.0.3, 7.2.1), so a statement retried after a timeout, a crash
+or a second worker is stored once. An LRS that is down keeps its statements pending until it is
+back.
 
 The learner appears as an account on the organisation's home page with a pseudonym, never an
 e-mail address or a name: the LRS gets what happened, not who it is outside this installation.

@@ -52,6 +52,7 @@ def register_tasks(huey: Huey, app: Flask) -> dict[str, Callable]:
     periodic("jobs_remove_expired", crontab(minute="*/10"), 600, _remove_expired)
     periodic("reminders_send", crontab(minute="7"), 3600, _send_reminders)
     periodic("figures_refresh", crontab(minute="*/5"), 300, _refresh_figures)
+    periodic("xapi_deliver", crontab(minute="*"), 60, _deliver_xapi)
     return {"run_job": run_job}
 
 
@@ -77,3 +78,9 @@ def _refresh_figures() -> None:
     from app.hr import snapshots
 
     snapshots.refresh()
+
+
+def _deliver_xapi() -> None:
+    from app.interop import xapi
+
+    xapi.deliver()  # a failure stays on the statement (last_error), shown on the admin page

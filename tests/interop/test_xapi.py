@@ -1,13 +1,18 @@
 """xAPI: quiz results and completions reach the organisation's LRS (a real Ralph LRS), once
 each, also when the LRS was down for a while."""
 
+import datetime as dt
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.interop import xapi
+from app.jobs import tasks as tasks_module
+from app.jobs.queue import huey_for
 from app.models import AuditEvent, XapiOutboxEntry
 from tests.interop.lrs import PASSWORD, USERNAME, RalphLRS
 from tests.learn.helpers import read_all_lessons, take_quiz
@@ -163,3 +168,25 @@ def test_an_admin_sets_up_the_lrs_of_their_own_organisation(app, make):
     assert "lrs.gemeente-a.nl" not in other.client.get("/admin/leerregistratie").get_data(
         as_text=True
     )
+
+
+def test_the_queue_delivers_pending_statements_every_minute_once(
+    app, auth, learner, lrs, monkeypatch
+):
+    """No cron needed: the workers' scheduler runs delivery each minute; a second worker in the
+    same minute (the same slot) sends nothing, the next minute sends what came since."""
+    huey = huey_for(app)
+    minute = 29_000_000.0 + time.time() % 60  # a minute of its own, however long the test takes
+    clock = SimpleNamespace(time=lambda: minute)  # the slot's clock only, in app.jobs.tasks
+    monkeypatch.setattr(tasks_module, "time", clock)
+    take_quiz(auth, learner.id, "proef", right=True)  # passed and completed: 2 statements
+    due = [task for task in huey.read_periodic(dt.datetime.now()) if task.name == "xapi_deliver"]
+    assert len(due) == 1, "delivery is a periodic task due every minute"
+    huey.execute(due[0])
+    assert xapi.pending_count() == 0 and len(lrs.statements()) == 2
+    take_quiz(auth, learner.id, "proef", right=False)  # one more statement, same minute
+    huey.execute(due[0])  # a second worker's run in the same minute
+    assert xapi.pending_count() == 1
+    minute += 60
+    huey.execute(due[0])
+    assert xapi.pending_count() == 0 and len(lrs.statements()) == 3
