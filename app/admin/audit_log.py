@@ -82,8 +82,6 @@ def _sentences() -> dict:
         "ai_system.create": _("AI-systeem %(name)s toegevoegd door %(actor)s"),
         "ai_system.delete": _("AI-systeem %(name)s verwijderd door %(actor)s"),
         "sso.provider_saved": _("Instellingen van de inlogdienst opgeslagen door %(actor)s"),
-        "auth.mfa_passed": _("%(actor)s vulde de code voor tweestapsverificatie in"),
-        "auth.mfa_failed": _("Verkeerde code voor tweestapsverificatie van %(actor)s"),
         "auth.mfa_enrolled": _("%(actor)s zette tweestapsverificatie aan"),
         "auth.mfa_enrol_failed": _("%(actor)s kon tweestapsverificatie niet aanzetten"),
         "auth.mfa_reset": _("Tweestapsverificatie van %(target)s hersteld door %(actor)s"),
