@@ -62,6 +62,9 @@ def _sentences() -> dict:
         ),
         "auth.passkey_added": _("%(actor)s voegde toegangssleutel ‘%(name)s’ toe"),
         "auth.passkey_removed": _("%(actor)s verwijderde toegangssleutel ‘%(name)s’"),
+        "auth.totp_reencrypted": _(
+            "Geheimen voor tweestapsverificatie opnieuw versleuteld met de nieuwe sleutel"
+        ),
         "user.access_change": _("Rollen van %(target)s gewijzigd door %(actor)s"),
         "user.create": _("Account van %(target)s gemaakt door %(actor)s"),
         "user.password_link_sent": _(

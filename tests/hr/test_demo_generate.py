@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.core import formats
 from app.core.time import utcnow
 from app.demo import generate as demo_generate
 from app.demo.seed import DEMO_PASSWORD
@@ -185,7 +186,8 @@ def test_the_dashboard_shows_plausible_figures_for_the_generated_organisation(
     assert f"<dt>Medewerkers</dt><dd>{people}</dd>" in page
     assert f"<dt>Toegewezen leerroutes</dt><dd>{people}</dd>" in page
     rate = round(100 * completed / people)
-    assert f"<dt>Afgerond</dt><dd>{completed} ({rate}%)</dd>" in page
+    shown = f"{formats.number(completed, 'nl')} ({formats.percent(rate, 'nl')})"
+    assert f"<dt>Afgerond</dt><dd>{shown}</dd>" in page
     assert 10 <= rate <= 90
     # The fixture path's deadline (30 days) passed long ago: whoever has not finished is late.
     assert f"<dt>Te laat</dt><dd>{people - completed}</dd>" in page
