@@ -102,3 +102,17 @@ def test_a_malformed_key_is_a_clear_error(app, make, monkeypatch, bad):
     monkeypatch.setitem(app.config, "MFA_ENCRYPTION_KEY", bad)
     with pytest.raises(RuntimeError, match="32 random bytes"):
         totp_secrets.seal("JBSWY3DPEHPK3PXP", 1)
+
+
+def test_a_downgrade_stores_the_secrets_decrypted_again(app, make):
+    from flask_migrate import downgrade, upgrade
+
+    user = make.user(Role.HR)
+    secret = mfa.secret_of(db.session.scalar(sa.select(TotpCredential)))
+    db.session.remove()
+    downgrade(revision="0016")
+    stored = db.session.execute(sa.text("SELECT secret FROM totp_credentials")).scalar_one()
+    db.session.remove()
+    upgrade()
+    assert stored == secret
+    assert mfa.verify(user, pyotp.TOTP(secret).now())
