@@ -183,14 +183,15 @@ def test_the_dashboard_shows_plausible_figures_for_the_generated_organisation(
     hr = Auth(app.test_client())
     assert hr.login(f"hr@{SLUG}.example.org", DEMO_PASSWORD).status_code == 302
     page = hr.client.get("/hr/").get_data(as_text=True)
-    assert f"<dt>Medewerkers</dt><dd>{people}</dd>" in page
-    assert f"<dt>Toegewezen leerroutes</dt><dd>{people}</dd>" in page
+    shown = formats.number(people, "nl")  # "1.234"
+    assert f"<dt>Medewerkers</dt><dd>{shown}</dd>" in page
+    assert f"<dt>Toegewezen leerroutes</dt><dd>{shown}</dd>" in page
     rate = round(100 * completed / people)
-    shown = f"{formats.number(completed, 'nl')} ({formats.percent(rate, 'nl')})"
-    assert f"<dt>Afgerond</dt><dd>{shown}</dd>" in page
+    done = formats.number(completed, "nl")
+    assert f"<dt>Afgerond</dt><dd>{done} ({rate}\u00a0%)</dd>" in page
     assert 10 <= rate <= 90
     # The fixture path's deadline (30 days) passed long ago: whoever has not finished is late.
-    assert f"<dt>Te laat</dt><dd>{people - completed}</dd>" in page
+    assert f"<dt>Te laat</dt><dd>{formats.number(people - completed, 'nl')}</dd>" in page
     root = db.session.scalar(
         sa.select(OrgUnit.id).where(OrgUnit.organisation_id == org, OrgUnit.parent_id.is_(None))
     )
