@@ -146,15 +146,23 @@ def merge_identical_rules(css: str, together: dict[str, set[str]]) -> str:
         if not rule[1] or KNOWN_PSEUDO.search(rule[0]):
             rule[4] = bool(rule[1])
             continue
-        for other in reversed(rules[:later]):
-            if other[4] and other[2] is rule[2] and other[1] == rule[1]:
-                if not KNOWN_PSEUDO.search(other[0]):
-                    other[0] += "," + rule[0]
-                    rule[4] = False
-                break
-            if other[4] and overlap(other[3], rule[3]) and not apart(other[0], rule[0], together):
-                break
+        other = partner(rules, later, together, lambda other, rule=rule: other[1] == rule[1])
+        if other and not KNOWN_PSEUDO.search(other[0]):
+            other[0] += "," + rule[0]
+            rule[4] = False
     return render_tree(tree)
+
+
+def partner(rules: list, later: int, together: dict[str, set[str]], fits) -> list | None:
+    """The nearest earlier rule in the same block that `fits`, if the later rule can move up to
+    it: no rule in between sets a property of the same family on an element both can match."""
+    rule = rules[later]
+    for other in reversed(rules[:later]):
+        if other[4] and other[2] is rule[2] and fits(other):
+            return other
+        if other[4] and overlap(other[3], rule[3]) and not apart(other[0], rule[0], together):
+            return None
+    return None
 
 
 def share_contained_rules(css: str, together: dict[str, set[str]]) -> str:
@@ -169,17 +177,16 @@ def share_contained_rules(css: str, together: dict[str, set[str]]) -> str:
         shared = split_declarations(rule[1])
         if not rule[4] or KNOWN_PSEUDO.search(rule[0]) or len(rule[1]) < 500:
             continue
-        for other in reversed(rules[:later]):
+        other = partner(
+            rules, later, together, lambda o, s=set(shared): s < set(split_declarations(o[1]))
+        )
+        if other and not KNOWN_PSEUDO.search(other[0]):
             mine = split_declarations(other[1])
-            if other[4] and other[2] is rule[2] and set(shared) < set(mine):
-                extra = [d for d in mine if d not in shared]
-                if not KNOWN_PSEUDO.search(other[0]) and extras_last(mine, extra):
-                    other[1] = f"{';'.join(shared)}}}{other[0]}{{{';'.join(extra)}"
-                    other[0] += "," + rule[0]
-                    rule[4] = False
-                break
-            if other[4] and overlap(other[3], rule[3]) and not apart(other[0], rule[0], together):
-                break
+            extra = [d for d in mine if d not in shared]
+            if extras_last(mine, extra):
+                other[1] = f"{';'.join(shared)}}}{other[0]}{{{';'.join(extra)}"
+                other[0] += "," + rule[0]
+                rule[4] = False
     return render_tree(tree)
 
 

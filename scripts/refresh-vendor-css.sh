@@ -2,7 +2,7 @@
 # Refreshes the NL Design System CSS vendored under app/static/vendor/ from the npm registry.
 # The app needs no Node at run time: only this maintenance script uses npm.
 # The full files go to assets/nlds/ (not served); scripts/prune_vendor_css.py then writes the
-# parts the app uses to app/static/vendor/ (about 110 KB instead of 600). Commit both.
+# parts the app uses to app/static/vendor/ (81 KB instead of 614). Commit both.
 set -euo pipefail
 UTRECHT_CSS_VERSION="${UTRECHT_CSS_VERSION:-9.0.4}"
 TOKENS_VERSION="${TOKENS_VERSION:-7.4.1}"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.core.planner import refresh_statistics
 from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, generate
 from app.demo.seed import DEMO_ACCOUNTS, DEMO_NAME, DEMO_SLUG, load_demo_data
 from app.extensions import db
@@ -79,6 +80,8 @@ def generate_command(employees: int, slug: str, seed: int) -> None:
     except generate.GenerateError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
+    db.session.commit()
+    refresh_statistics()  # millions of new rows: the planner must know before anyone asks
     db.session.commit()
     click.echo(
         f"organisation {slug}: {result.units:,} units, {result.employees:,} people, "

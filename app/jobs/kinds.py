@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.certificates.pdf import certificate_pdf
+from app.core.planner import refresh_statistics
 from app.core.zipstream import stream_zip
 from app.extensions import db
 from app.hr import exports
@@ -137,6 +138,10 @@ def run_evidence_pdf(job: Job, progress: Progress, path: Path) -> None:
     progress.advance()
 
 
+#: An import that changes at least this many people refreshes the planner's statistics.
+BULK_ROWS = 1000
+
+
 def run_employee_import(job: Job, progress: Progress, path: Path) -> dict:
     """Plans the confirmed upload again (the database may have changed since the preview) and
     applies it in one transaction: all of it lands, or (on a crash) none of it."""
@@ -160,6 +165,8 @@ def run_employee_import(job: Job, progress: Progress, path: Path) -> dict:
     # No progress written from here on: on SQLite the import's own transaction holds the file.
     batch.outcome = employees.apply_import(organisation, plan, job.requested_by)
     batch.applied_at = utcnow()
+    if len(plan.create) + len(plan.update) + len(plan.deactivate) >= BULK_ROWS:
+        refresh_statistics("users", "user_job_roles", "assignments")
     return {
         "created": len(plan.create),
         "updated": len(plan.update),
