@@ -32,11 +32,14 @@ for entry in "${families[@]}"; do
     css="$family/package/$style.css"
     awk -v RS= -v ORS='\n\n' '/\/\* [a-z-]*-latin(-ext)?-[0-9]+-(normal|italic) \*\//' "$css" \
       | sed -e 's|url(./files/\([^)]*\.woff2\)) format(.woff2.), url([^)]*) format(.woff.)|url(\1) format("woff2")|' \
-      >> "$dest/fonts.css"
+      >> "$work/faces.css"
     for file in $(awk -v RS= '/\/\* [a-z-]*-latin(-ext)?-[0-9]+-(normal|italic) \*\//' "$css" \
                     | grep -o '[a-z0-9-]*\.woff2'); do
       cp "$family/package/files/$file" "$dest/$file"
     done
   done
 done
+# Every page loads this file: one line per @font-face, without the subset comments and spaces.
+grep -v '^/\* [a-z-]*-latin' "$work/faces.css" | tr '\n' ' ' \
+  | sed -E 's/[[:space:]]+/ /g; s/ ?([{};:,]) ?/\1/g; s/;}/}/g; s/}/}\n/g' >> "$dest/fonts.css"
 echo "fonts vendored in $dest"

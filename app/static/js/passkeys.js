@@ -110,7 +110,7 @@
         return;
       }
       busy = true;
-      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
       say("waiting");
       fetch(form.getAttribute("data-options-url"), {
         method: "POST",
@@ -126,7 +126,7 @@
         })
         .catch(function () {
           busy = false;
-          button.disabled = false;
+          button.removeAttribute("aria-disabled");
           say("failed");
         });
     });
