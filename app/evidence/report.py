@@ -166,14 +166,15 @@ def build(
             else [Certificate.user_id.in_(sa.select(User.id).where(*in_scope))]
         ),
     )
-    if max(paths, default=0) < MASK_BITS:
-        roles, totals = _roles_and_totals_at_once(
-            organisation.id, unit_ids, tree, in_scope, systems, paths, certificates, today
-        )
+    at_once = max(paths, default=0) < MASK_BITS
+    rows, ruled, pairs = _roles_and_paths(
+        organisation.id, unit_ids, tree, in_scope, systems, paths, with_assigned=not at_once
+    )
+    if at_once:
+        totals = _figures_at_once(rows, ruled, pairs, in_scope, paths, certificates, today)
     else:
-        roles = _roles(
-            organisation.id, unit_ids, tree, in_scope, systems, paths, certificates, today
-        )
+        if pairs:
+            _add_progress(rows, in_scope, pairs, certificates, today)
         totals = _totals(in_scope, certificates, today)
     report = EvidenceReport(
         organisation=organisation.name,
@@ -186,7 +187,7 @@ def build(
         generated_at=utcnow(),
         generated_by=generated_by.name,
         systems=systems,
-        roles=roles,
+        roles=_sorted_roles(rows),
         totals=totals,
         versions=_taught_versions(in_scope),
     )
@@ -323,47 +324,40 @@ def _sorted_roles(rows: dict[str, RoleRow]) -> list[RoleRow]:
     return sorted(rows.values(), key=lambda r: r.job_role)
 
 
-def _roles(
+def _roles_and_paths(
     organisation_id: int,
     unit_ids: set[int],
     tree: dict,
     in_scope: tuple,
     systems: list[AiSystem],
     paths: dict[int, str],
-    certificates: sa.Subquery,
-    today: dt.date,
-) -> list[RoleRow]:
+    with_assigned: bool,
+) -> tuple[dict[str, RoleRow], set[str], list]:
+    """The role rows with their required paths; the roles that rules name; the (role, path)
+    pairs found (without `with_assigned`, only those of the roles that rules name)."""
     rows = _role_rows(in_scope, systems)
-    required, named = _required_paths(organisation_id, unit_ids, tree, in_scope)
+    required, named = _required_paths(organisation_id, unit_ids, tree, in_scope, with_assigned)
     ruled = set(db.session.scalars(named))
     pairs = db.session.execute(sa.select(required.c.job_role, required.c.path_id)).all()
     _add_paths(rows, pairs, paths, ruled)
-    if pairs:
-        _add_progress(rows, in_scope, pairs, certificates, today)
-    return _sorted_roles(rows)
+    return rows, ruled, pairs
 
 
-def _roles_and_totals_at_once(
-    organisation_id: int,
-    unit_ids: set[int],
-    tree: dict,
+def _figures_at_once(
+    rows: dict[str, RoleRow],
+    ruled: set[str],
+    pairs: list,
     in_scope: tuple,
-    systems: list[AiSystem],
     paths: dict[int, str],
     certificates: sa.Subquery,
     today: dt.date,
-) -> tuple[list[RoleRow], Totals]:
+) -> Totals:
     """The role progress and the totals from one pass over the assignments: per person, bit
     masks of their paths (bit = path id) that are assigned, completed, overdue and due for a
     refresher. A holder's progress in a role is then bit arithmetic with the role's required
     paths; a role no rule names requires the paths assigned to its holders, so there each
     holder's own mask. (user, path) is unique among assignments, so SUM is a bitwise OR.
     """
-    rows = _role_rows(in_scope, systems)
-    required, named = _required_paths(organisation_id, unit_ids, tree, in_scope, False)
-    ruled = set(db.session.scalars(named))
-    pairs = db.session.execute(sa.select(required.c.job_role, required.c.path_id)).all()
-    _add_paths(rows, pairs, paths, ruled)
     role_masks: dict[str, int] = {}
     for job_role, path_id in pairs:
         role_masks[job_role] = role_masks.get(job_role, 0) | 1 << path_id
@@ -391,7 +385,7 @@ def _roles_and_totals_at_once(
     )
     totals = Totals(db.session.scalar(sa.select(sa.func.count(User.id)).where(*in_scope)) or 0)
     _add_figures(totals, rows, person, role_masks, ruled, paths)
-    return _sorted_roles(rows), totals
+    return totals
 
 
 def _flag(mask: sa.ColumnElement, required: sa.ColumnElement) -> sa.ColumnElement:
