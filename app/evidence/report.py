@@ -45,7 +45,8 @@ from app.models import (
     UserJobRole,
 )
 
-#: Path ids below this fit in a bigint bit mask (see `_roles_and_totals_at_once`).
+#: Path ids below this fit in a bigint bit mask (see `_figures_at_once`); with larger ones the
+#: report counts per assignment.
 MASK_BITS = 63
 
 
