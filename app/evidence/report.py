@@ -45,6 +45,10 @@ from app.models import (
     UserJobRole,
 )
 
+#: Path ids below this fit in a bigint bit mask (see `_figures_at_once`); with larger ones the
+#: report counts per assignment.
+MASK_BITS = 63
+
 
 @dataclass
 class RoleRow:
@@ -163,7 +167,16 @@ def build(
             else [Certificate.user_id.in_(sa.select(User.id).where(*in_scope))]
         ),
     )
-    roles = _roles(organisation.id, unit_ids, tree, in_scope, systems, paths, certificates, today)
+    at_once = max(paths, default=0) < MASK_BITS
+    rows, ruled, pairs = _roles_and_paths(
+        organisation.id, unit_ids, tree, in_scope, systems, paths, with_assigned=not at_once
+    )
+    if at_once:
+        totals = _figures_at_once(rows, ruled, pairs, in_scope, paths, certificates, today)
+    else:
+        if pairs:
+            _add_progress(rows, in_scope, pairs, certificates, today)
+        totals = _totals(in_scope, certificates, today)
     report = EvidenceReport(
         organisation=organisation.name,
         whole_organisation=whole_organisation,
@@ -175,8 +188,8 @@ def build(
         generated_at=utcnow(),
         generated_by=generated_by.name,
         systems=systems,
-        roles=roles,
-        totals=_totals(in_scope, certificates, today),
+        roles=_sorted_roles(rows),
+        totals=totals,
         versions=_taught_versions(in_scope),
     )
     report.findings = findings(report)
@@ -241,20 +254,22 @@ def _summed(per_person: sa.Subquery, *group_by) -> sa.Select:
 
 
 def _required_paths(
-    organisation_id: int, unit_ids: set[int], tree: dict, in_scope: tuple
+    organisation_id: int, unit_ids: set[int], tree: dict, in_scope: tuple, with_assigned=True
 ) -> tuple[sa.CTE, sa.Select]:
     """(job_role, path_id) pairs: what each role must learn, as a query usable in others; and
-    the query of the job roles that rules name."""
+    the query of the job roles that rules name. Without `with_assigned`, only the pairs of the
+    roles that rules name."""
     relevant_units = set(unit_ids)  # a rule on a unit above the scope reaches into it too
     for unit_id in unit_ids:
         parent = tree[unit_id][0]
         while parent is not None and parent not in relevant_units:
             relevant_units.add(parent)
             parent = tree[parent][0]
-    relevant = (
-        AssignmentRule.organisation_id == organisation_id,
-        sa.or_(AssignmentRule.unit_id.is_(None), AssignmentRule.unit_id.in_(relevant_units)),
-    )
+    relevant = (AssignmentRule.organisation_id == organisation_id,)
+    if relevant_units != set(tree):  # thousands of unit ids cost 0.1 s or more to send
+        relevant += (
+            sa.or_(AssignmentRule.unit_id.is_(None), AssignmentRule.unit_id.in_(relevant_units)),
+        )
     named = sa.select(AssignmentRule.job_role).where(
         *relevant, AssignmentRule.job_role.is_not(None)
     )
@@ -268,6 +283,8 @@ def _required_paths(
         .select_from(named_roles)
         .join(general, sa.true())
     )
+    if not with_assigned:
+        return sa.union(named_rules, general_rules).cte("required"), named
     assigned = (
         sa.select(UserJobRole.job_role, Assignment.path_id)
         .join(User, UserJobRole.user_id == User.id)
@@ -277,24 +294,12 @@ def _required_paths(
     return sa.union(named_rules, general_rules, assigned).cte("required"), named
 
 
-def _roles(
-    organisation_id: int,
-    unit_ids: set[int],
-    tree: dict,
-    in_scope: tuple,
-    systems: list[AiSystem],
-    paths: dict[int, str],
-    certificates: sa.Subquery,
-    today: dt.date,
-) -> list[RoleRow]:
+def _role_rows(in_scope: tuple, systems: list[AiSystem]) -> dict[str, RoleRow]:
+    """A row per job role that a system names or someone in scope holds, with its people."""
     rows: dict[str, RoleRow] = {}
-
-    def row(job_role: str) -> RoleRow:
-        return rows.setdefault(job_role, RoleRow(job_role))
-
     for system in systems:  # most severe first, so the first system of a role sets its risk
         for job_role in system.job_roles:
-            role = row(job_role)
+            role = rows.setdefault(job_role, RoleRow(job_role))
             role.systems.append(system.name)
             role.highest_risk = role.highest_risk or system.risk_class
     for job_role, people in db.session.execute(
@@ -303,20 +308,152 @@ def _roles(
         .where(*in_scope)
         .group_by(UserJobRole.job_role)
     ):
-        row(job_role).people = people
+        rows.setdefault(job_role, RoleRow(job_role)).people = people
+    return rows
 
-    required, named = _required_paths(organisation_id, unit_ids, tree, in_scope)
-    ruled = set(db.session.scalars(named))
-    pairs = db.session.execute(sa.select(required.c.job_role, required.c.path_id)).all()
+
+def _add_paths(rows, pairs, paths: dict[int, str], ruled: set[str]) -> None:
     for job_role, path_id in pairs:
-        role = row(job_role)
+        role = rows.setdefault(job_role, RoleRow(job_role))
         role.paths.append(paths.get(path_id, str(path_id)))
         role.paths_from_rules = job_role in ruled
-    if pairs:
-        _add_progress(rows, in_scope, pairs, certificates, today)
+
+
+def _sorted_roles(rows: dict[str, RoleRow]) -> list[RoleRow]:
     for role in rows.values():
         role.paths.sort(key=str.lower)
     return sorted(rows.values(), key=lambda r: r.job_role)
+
+
+def _roles_and_paths(
+    organisation_id: int,
+    unit_ids: set[int],
+    tree: dict,
+    in_scope: tuple,
+    systems: list[AiSystem],
+    paths: dict[int, str],
+    with_assigned: bool,
+) -> tuple[dict[str, RoleRow], set[str], list]:
+    """The role rows with their required paths; the roles that rules name; the (role, path)
+    pairs found (without `with_assigned`, only those of the roles that rules name)."""
+    rows = _role_rows(in_scope, systems)
+    required, named = _required_paths(organisation_id, unit_ids, tree, in_scope, with_assigned)
+    ruled = set(db.session.scalars(named))
+    pairs = db.session.execute(sa.select(required.c.job_role, required.c.path_id)).all()
+    _add_paths(rows, pairs, paths, ruled)
+    return rows, ruled, pairs
+
+
+def _figures_at_once(
+    rows: dict[str, RoleRow],
+    ruled: set[str],
+    pairs: list,
+    in_scope: tuple,
+    paths: dict[int, str],
+    certificates: sa.Subquery,
+    today: dt.date,
+) -> Totals:
+    """The role progress and the totals from one pass over the assignments: per person, bit
+    masks of their paths (bit = path id) that are assigned, completed, overdue and due for a
+    refresher. A holder's progress in a role is then bit arithmetic with the role's required
+    paths; a role no rule names requires the paths assigned to its holders, so there each
+    holder's own mask. (user, path) is unique among assignments, so SUM is a bitwise OR.
+    """
+    role_masks: dict[str, int] = {}
+    for job_role, path_id in pairs:
+        role_masks[job_role] = role_masks.get(job_role, 0) | 1 << path_id
+
+    def bits(condition=None) -> sa.ColumnElement:
+        bit = sa.literal(1, sa.BigInteger).op("<<")(Assignment.path_id)
+        summed = bit if condition is None else sa.case((condition, bit), else_=0)
+        return sa.cast(sa.func.sum(summed), sa.BigInteger)  # PostgreSQL sums to numeric
+
+    done = certificates.c.user_id.is_not(None)
+    person = (
+        _with_certificates(
+            sa.select(
+                Assignment.user_id,
+                bits().label("assigned"),
+                bits(done).label("done"),
+                bits(sa.and_(Assignment.deadline < today, ~done)).label("overdue"),
+                bits(certificates.c.expiring == 1).label("refresher"),
+            ).join(User, Assignment.user_id == User.id),
+            certificates,
+        )
+        .where(*in_scope)
+        .group_by(Assignment.user_id)
+        .cte("person")
+    )
+    totals = Totals(db.session.scalar(sa.select(sa.func.count(User.id)).where(*in_scope)) or 0)
+    _add_figures(totals, rows, person, role_masks, ruled, paths)
+    return totals
+
+
+def _flag(mask: sa.ColumnElement, required: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.case((mask.op("&")(required) != 0, 1), else_=0)
+
+
+def _totals_query(person: sa.CTE) -> sa.Select:
+    """Everyone's figures, in the columns of the role query (job role NULL, mask 0)."""
+    complete = sa.case((person.c.done == person.c.assigned, 1), else_=0)
+    return sa.select(
+        sa.null().label("job_role"),
+        sa.literal(0, sa.BigInteger).label("mine"),
+        sa.func.count(),
+        *(
+            sa.func.coalesce(sa.func.sum(c), 0)
+            for c in (
+                complete,
+                _flag(person.c.overdue, person.c.assigned),
+                _flag(person.c.refresher, person.c.assigned),
+            )
+        ),
+    )
+
+
+def _role_query(person: sa.CTE, role_masks: dict[str, int]) -> sa.Select:
+    """Per role and combination of its holders' required paths that they were assigned
+    (`mine`), the holders' figures. Grouped by `mine` too (few combinations), so a role no
+    rule names gets its paths without a bitwise-OR aggregate, which SQLite lacks."""
+    required = (
+        sa.case(
+            {role: sa.literal(mask, sa.BigInteger) for role, mask in role_masks.items()},
+            value=UserJobRole.job_role,
+            else_=person.c.assigned,
+        )
+        if role_masks
+        else person.c.assigned
+    )
+    mine = person.c.assigned.op("&")(required)
+    holding = (
+        sa.select(
+            UserJobRole.job_role,
+            mine.label("mine"),
+            sa.case((person.c.done.op("&")(mine) == mine, 1), else_=0).label("done"),
+            _flag(person.c.overdue, mine).label("overdue"),
+            _flag(person.c.refresher, mine).label("refresher"),
+        )
+        .join(person, person.c.user_id == UserJobRole.user_id)
+        .subquery("holding")
+    )
+    return _summed(holding, holding.c.job_role, holding.c.mine).where(holding.c.mine != 0)
+
+
+def _add_figures(totals: Totals, rows, person: sa.CTE, role_masks, ruled, paths) -> None:
+    """One statement for both, so PostgreSQL works out `person` once (a CTE used twice)."""
+    statement = sa.union_all(_totals_query(person), _role_query(person, role_masks))
+    unruled: dict[str, int] = {}
+    for job_role, mask, assigned, done, overdue, refresher in db.session.execute(statement):
+        figures = totals if job_role is None else rows[job_role]
+        figures.assigned += assigned
+        figures.completed += done
+        figures.overdue += overdue
+        figures.refresher += refresher
+        if job_role is not None and job_role not in ruled:
+            unruled[job_role] = unruled.get(job_role, 0) | mask
+    for job_role, mask in unruled.items():
+        found = [(job_role, path_id) for path_id in range(MASK_BITS) if mask >> path_id & 1]
+        _add_paths(rows, found, paths, ruled)
 
 
 def _add_progress(
