@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -73,16 +74,37 @@ class _Document(FPDF):
     def text_block(
         self, width: float, height: float, text: str, new_x: str, align: str = "J"
     ) -> None:
-        """multi_cell(), but a text that fits on one line goes through cell(): fpdf2's line
-        breaking measures the line again for every letter, a third of a certificate's time,
-        and its one line is drawn exactly as cell() draws it (tests/certificates)."""
-        room = (width or self.w - self.r_margin - self.x) - 2 * self.c_margin
-        if "\n" in text or self.get_string_width(text) > room - FIT_TOLERANCE:
+        """multi_cell(), drawn line by line with cell(). fpdf2's line breaking measures the line
+        again for every letter (a third of a certificate's time): a text that fits on one line
+        skips it, and a longer one (a module's objectives, the same on every certificate) is
+        broken once per process. Each line is drawn as multi_cell draws it (tests/certificates)."""
+        width = width or self.w - self.r_margin - self.x
+        if "\n" in text:
+            self.multi_cell(width, height, text, new_x=new_x, new_y="NEXT", align=align)
+            return
+        if self.get_string_width(text) <= width - 2 * self.c_margin - FIT_TOLERANCE:
+            lines = [text]
+        elif align in ("L", "C") and fonts.covers(text):  # justified lines need multi_cell
+            lines = _broken(self.font_style, self.font_size_pt, width, self.c_margin, text)
+        else:
             self.multi_cell(width, height, text, new_x=new_x, new_y="NEXT", align=align)
             return
         # multi_cell sets the last line of a justified text flush left; cell() cannot justify.
         one_line = "L" if align == "J" else align
-        self.cell(width, height, text, new_x=new_x, new_y="NEXT", align=one_line)
+        for line in lines[:-1]:
+            self.cell(width, height, line, new_x="LEFT", new_y="NEXT", align=one_line)
+        self.cell(width, height, lines[-1], new_x=new_x, new_y="NEXT", align=one_line)
+
+
+@lru_cache(maxsize=1024)
+def _broken(style: str, size: float, width: float, c_margin: float, text: str) -> tuple[str, ...]:
+    """`text` broken into lines as multi_cell breaks it. Only for texts the cut font covers:
+    its widths are the full font's, so the lines are the same whichever font path is taken."""
+    scratch = _Document(fast_fonts=True)
+    scratch.c_margin = c_margin
+    scratch.add_page()
+    scratch.set_font("DejaVu", style, size)
+    return tuple(scratch.multi_cell(width, 1, text, dry_run=True, output="LINES"))
 
 
 def verify_url(base_url: str, certificate: Certificate) -> str:
