@@ -17,7 +17,8 @@ A document that asks the cut font for a character it lacks (a name in Cyrillic, 
 again with the full font the slow way (`missing_glyphs`), so no letter is ever lost.
 
 fpdf2 is pinned exactly in pyproject.toml: step 3 stands in for the two fontTools calls that
-fpdf.output makes (Subsetter.subset and TTFont.save), checked by tests/certificates.
+fpdf.output makes (Subsetter.subset and TTFont.save), and for the compression of the subset's
+font file (PDFFontStream), checked by tests/certificates.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import copy
 import io
 import threading
+import zlib
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -34,6 +36,7 @@ from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.syntax import Name, PDFContentStream
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -132,9 +135,13 @@ class _Subset:
     def __init__(self, data: bytes, glyph_ids: dict[str, int]) -> None:
         self.data = data
         self.glyph_ids = glyph_ids
+        # As fpdf.output compresses a font file, once instead of for every document.
+        self.compressed = zlib.compress(data, level=PDFContentStream._COMPRESSION_LEVEL)
 
 
 _subsets: OrderedDict[tuple, _Subset] = OrderedDict()
+#: The kept subsets' compressed font files, by their TrueType bytes (what fpdf.output has).
+_compressed: dict[bytes, bytes] = {}
 _subsets_lock = threading.Lock()
 
 
@@ -160,8 +167,9 @@ def _subset(style: str, extra_glyphs: tuple[str, ...]) -> _Subset:
     found = _Subset(out.getvalue(), {name: font.getGlyphID(name) for name in font.getGlyphOrder()})
     with _subsets_lock:
         _subsets[key] = found
+        _compressed[found.data] = found.compressed
         while len(_subsets) > SUBSETS_KEPT:
-            _subsets.popitem(last=False)
+            _compressed.pop(_subsets.popitem(last=False)[1].data, None)
     return found
 
 
@@ -209,4 +217,21 @@ class _SubsetModule:
         return getattr(ftsubset, name)
 
 
+class _FontStream(fpdf.output.PDFFontStream):
+    """fpdf.output's font file stream: a kept subset's file comes compressed from the cache
+    (the same bytes zlib gives), every other font is compressed as before."""
+
+    def __init__(self, contents: bytes) -> None:
+        compressed = _compressed.get(contents)
+        if compressed is None:
+            super().__init__(contents)
+            return
+        PDFContentStream.__init__(self, contents=b"", compress=False)
+        self._contents = compressed
+        self.filter = Name("FlateDecode")
+        self.length = len(compressed)
+        self.length1 = len(contents)
+
+
 fpdf.output.ftsubset = _SubsetModule()
+fpdf.output.PDFFontStream = _FontStream

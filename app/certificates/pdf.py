@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -46,6 +47,10 @@ def _texts() -> dict[str, str]:
     }
 
 
+#: How much room (mm) a line keeps before it goes to multi_cell(): rounding never decides.
+FIT_TOLERANCE = 0.01
+
+
 class _Document(FPDF):
     def __init__(self, fast_fonts: bool = False) -> None:
         """A4 in DejaVu: with `fast_fonts` the cut font parsed once per process
@@ -64,7 +69,42 @@ class _Document(FPDF):
         self, text: str, size: float = 11, style: str = "", height: float = 7, align: str = "L"
     ) -> None:
         self.set_font("DejaVu", style, size)
-        self.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align=align)
+        self.text_block(0, height, text, new_x="LMARGIN", align=align)
+
+    def text_block(
+        self, width: float, height: float, text: str, new_x: str, align: str = "J"
+    ) -> None:
+        """multi_cell(), drawn line by line with cell(). fpdf2's line breaking measures the line
+        again for every letter (a third of a certificate's time): a text that fits on one line
+        skips it, and a longer one (a module's objectives, the same on every certificate) is
+        broken once per process. Each line is drawn as multi_cell draws it (tests/certificates)."""
+        width = width or self.w - self.r_margin - self.x
+        if "\n" in text:
+            self.multi_cell(width, height, text, new_x=new_x, new_y="NEXT", align=align)
+            return
+        if self.get_string_width(text) <= width - 2 * self.c_margin - FIT_TOLERANCE:
+            lines = [text]
+        elif align in ("L", "C") and fonts.covers(text):  # justified lines need multi_cell
+            lines = _broken(self.font_style, self.font_size_pt, width, self.c_margin, text)
+        else:
+            self.multi_cell(width, height, text, new_x=new_x, new_y="NEXT", align=align)
+            return
+        # multi_cell sets the last line of a justified text flush left; cell() cannot justify.
+        one_line = "L" if align == "J" else align
+        for line in lines[:-1]:
+            self.cell(width, height, line, new_x="LEFT", new_y="NEXT", align=one_line)
+        self.cell(width, height, lines[-1], new_x=new_x, new_y="NEXT", align=one_line)
+
+
+@lru_cache(maxsize=1024)
+def _broken(style: str, size: float, width: float, c_margin: float, text: str) -> tuple[str, ...]:
+    """`text` broken into lines as multi_cell breaks it. Only for texts the cut font covers:
+    its widths are the full font's, so the lines are the same whichever font path is taken."""
+    scratch = _Document(fast_fonts=True)
+    scratch.c_margin = c_margin
+    scratch.add_page()
+    scratch.set_font("DejaVu", style, size)
+    return tuple(scratch.multi_cell(width, 1, text, dry_run=True, output="LINES"))
 
 
 def verify_url(base_url: str, certificate: Certificate) -> str:
@@ -143,13 +183,13 @@ def _certificate(
         for objective in objectives:
             pdf.set_x(30)
             pdf.cell(5, size * 0.5, "•")
-            pdf.multi_cell(145, size * 0.5, objective, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.text_block(145, size * 0.5, objective, new_x="LMARGIN", align="L")
             pdf.ln(0.8)
     _footer(pdf, certificate, organisation_name, base_url, language, zone, t)
     return pdf
 
 
-def _frame(pdf: FPDF, organisation_name: str) -> None:
+def _frame(pdf: _Document, organisation_name: str) -> None:
     """A double border, and a band at the top with the organisation's name and logo."""
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(1.2)
@@ -172,7 +212,7 @@ def _frame(pdf: FPDF, organisation_name: str) -> None:
 
 
 def _footer(
-    pdf: FPDF,
+    pdf: _Document,
     certificate: Certificate,
     organisation_name: str,
     base_url: str,
@@ -188,11 +228,9 @@ def _footer(
     pdf.set_xy(22, top + 16)
     name, role = _setting("CERTIFICATE_SIGNATORY_NAME"), _setting("CERTIFICATE_SIGNATORY_ROLE")
     pdf.set_font("DejaVu", "B", 10)
-    pdf.multi_cell(70, 5, name or organisation_name, new_x="LEFT", new_y="NEXT")
+    pdf.text_block(70, 5, name or organisation_name, new_x="LEFT")
     pdf.set_font("DejaVu", "", 9)
-    pdf.multi_cell(
-        70, 4.5, role or t["on_behalf"] % {"organisation": organisation_name}, new_x="LEFT"
-    )
+    pdf.text_block(70, 4.5, role or t["on_behalf"] % {"organisation": organisation_name}, "LEFT")
     rows = [(t["issued"], formats.day(certificate.issued_at, language, zone))]
     if certificate.expires_on:
         rows.append((t["expires"], formats.day(certificate.expires_on, language)))

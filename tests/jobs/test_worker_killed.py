@@ -16,7 +16,9 @@ from tests.jobs.conftest import session_for, wait_for, worker_process
 from tests.jobs.helpers import download_link, fetched, start_job
 from tests.jobs.test_jobs import job_of
 
-CERTIFICATES = 120
+#: Enough PDFs for the job to run a few seconds (progress is written once a second): at about
+#: 10 ms a certificate, 120 were done before the test could see the job running.
+CERTIFICATES = 500
 
 
 @pytest.mark.slow
